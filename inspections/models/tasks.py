@@ -111,13 +111,16 @@ class TaskAssignment(models.Model):
 class ResultCategory(models.TextChoices):
     """The standard result categories of a spot check."""
 
-    NO_PROBLEM = "no_problem", _("未发现问题")
-    PROBLEM_PENDING = "problem_pending", _("发现问题待后续处理")
-    PROBLEM_CORRECTED = "problem_corrected", _("发现问题经责令已改正")
-    NO_ACTIVITY = "no_activity", _("未发现开展本次抽查涉及的经营活动")
-    CLOSED = "closed", _("已关闭停业或正在组织清算")
-    NON_COOPERATION = "non_cooperation", _("不配合检查情节严重")
-    DEREGISTERED = "deregistered", _("注销、吊销、撤销或迁出")
+    # Official Chinese wording in the zh_Hans catalogue: 未发现问题; 发现问题待后续处理;
+    # 发现问题经责令已改正; 未发现开展本次抽查涉及的经营活动; 已关闭停业或正在组织清算;
+    # 不配合检查情节严重; 注销、吊销、撤销或迁出.
+    NO_PROBLEM = "no_problem", _("No problem found")
+    PROBLEM_PENDING = "problem_pending", _("Problem found, pending follow-up")
+    PROBLEM_CORRECTED = "problem_corrected", _("Problem found, corrected on order")
+    NO_ACTIVITY = "no_activity", _("No business activity covered by this check found")
+    CLOSED = "closed", _("Closed, out of business or in liquidation")
+    NON_COOPERATION = "non_cooperation", _("Seriously refused to cooperate")
+    DEREGISTERED = "deregistered", _("Deregistered, licence revoked or cancelled, or moved out")
 
     @classmethod
     def problem_found(cls) -> frozenset[str]:
