@@ -24,6 +24,7 @@ class DrawKind(models.TextChoices):
 class DrawStatus(models.TextChoices):
     COMMITTED = "committed", _("Committed (pool frozen, seed committed)")
     COMPLETED = "completed", _("Completed")
+    FAILED = "failed", _("Failed (constraints could not be met)")
 
 
 class DrawQuerySet(models.QuerySet):
@@ -40,8 +41,7 @@ class DrawQuerySet(models.QuerySet):
         return self.exclude(plan__status=PlanStatus.DRAFT)
 
     def update(self, **kwargs):  # noqa: D102 - append-only
-        completed = self.filter(status=DrawStatus.COMPLETED)
-        if completed.exists():
+        if self.exclude(status=DrawStatus.COMMITTED).exists():
             raise ValidationError(_("A completed draw is never changed."))
         return super().update(**kwargs)
 
@@ -70,6 +70,9 @@ class Draw(models.Model):
     pool_digest = models.CharField(_("pool digest (SHA-256)"), max_length=64)
     pool_size = models.PositiveIntegerField(_("pool size"))
     exclusions = models.JSONField(_("exclusions with counts"), default=dict)
+    inspector_pool = models.TextField(_("frozen inspector pool"), blank=True)
+    inspector_pool_digest = models.CharField(_("inspector pool digest (SHA-256)"),
+                                             max_length=64, blank=True)
     commitment = models.CharField(_("seed commitment (SHA-256)"), max_length=64)
     server_seed = models.CharField(_("server seed"), max_length=64)
     external_value = models.CharField(_("external entropy"), max_length=200, blank=True)
@@ -97,7 +100,7 @@ class Draw(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["plan", "kind"],
-                condition=Q(kind__in=["institutions", "inspectors"]),
+                condition=Q(kind__in=["institutions", "inspectors"]) & ~Q(status="failed"),
                 name="one_primary_draw_per_plan_and_kind"),
         ]
 
@@ -109,10 +112,10 @@ class Draw(models.Model):
         return self.status == DrawStatus.COMPLETED
 
     def save(self, *args, **kwargs):
-        """Save a new or committed draw; refuse any change to a completed one."""
+        """Save a new or committed draw; refuse any change to a completed or failed one."""
         if self.pk is not None:
             stored = Draw.objects.filter(pk=self.pk).values_list("status", flat=True).first()
-            if stored == DrawStatus.COMPLETED:
+            if stored in (DrawStatus.COMPLETED, DrawStatus.FAILED):
                 raise ValidationError(_("A completed draw is never changed."))
         super().save(*args, **kwargs)
 

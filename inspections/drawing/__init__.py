@@ -1,0 +1,1 @@
+"""The draw engine. ``algorithm`` is pure standard library (the verifier imports it alone)."""

@@ -1,0 +1,462 @@
+"""Draw algorithm ``tic-draw-1``: standard library only, shared by the platform and the verifier.
+
+Everything here is a pure function of published data (pools, parameters, seed); nothing reads a
+database or a clock. The specification, with the reasons for each choice, is ``docs/draw.md``.
+Rules: seed 001 §三(三) (random choice, differentiated ratios by risk and credit), seed 002 §二–三
+(the 2023 plan: quotas per field, 20 national quality inspection centres, credit risk classes).
+
+Pools are text, one entry per line, fields separated by TAB, sorted by code, UTF-8, each line
+ending in ``\\n``; the first line is a header naming the columns. Digests are SHA-256 hex of that
+text. Keys are HMAC-SHA256 hex.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import math
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+ALGORITHM_VERSION = "tic-draw-1"
+POOL_HEADER = "#tic-draw-1 institutions\tcode\tstratum\tcentre\trisk\tfield\tregion"
+INSPECTOR_POOL_HEADER = "#tic-draw-1 inspectors\tcode\tdepartment\tfields\tcounty\tties"
+CLASSES = ("A", "B", "C", "D")
+NO_CLASS = "-"
+
+
+class DrawError(Exception):
+    """A draw that cannot be carried out as specified. ``problems``: list of dicts with at
+    least ``reason`` (a stable code) and the stratum or institution it concerns."""
+
+    def __init__(self, problems: list[dict]):
+        self.problems = problems
+        super().__init__("; ".join(f"{p.get('stratum') or p.get('institution')}: {p['reason']}"
+                                   for p in problems))
+
+
+# --------------------------------------------------------------------------------------------
+# Pools
+# --------------------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """An institution in the pool: USCC ``code``, its ``stratum``, national-centre flag, credit
+    risk class (``A``–``D`` or ``-``), primary field code and 6-digit region code."""
+
+    code: str
+    stratum: str
+    centre: bool
+    risk: str
+    field: str
+    region: str
+
+
+@dataclass(frozen=True, slots=True)
+class InspectorEntry:
+    """An inspector in the pool: enforcement card ``code``, department, field codes, home
+    county (``-`` if none) and ``ties``: institution code → recusal reason."""
+
+    code: str
+    department: str
+    fields: frozenset[str]
+    county: str
+    ties: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
+
+
+def _clean(value: str) -> str:
+    if "\t" in value or "\n" in value or "\r" in value:
+        raise ValueError(f"pool value {value!r} contains a tab or newline")
+    return value
+
+
+def pool_serialize(entries: list[Entry]) -> str:
+    """Canonical text of an institution pool (sorted by code; codes must be unique)."""
+    rows = sorted(entries, key=lambda e: e.code)
+    lines = [POOL_HEADER]
+    last = None
+    for e in rows:
+        if e.code == last:
+            raise ValueError(f"duplicate code {e.code} in pool")
+        last = e.code
+        lines.append("\t".join((_clean(e.code), _clean(e.stratum), "1" if e.centre else "0",
+                                _clean(e.risk or NO_CLASS), _clean(e.field), _clean(e.region))))
+    return "\n".join(lines) + "\n"
+
+
+def pool_parse(text: str) -> list[Entry]:
+    """Parse an institution pool written by :func:`pool_serialize`; ``ValueError`` if malformed."""
+    lines = text.split("\n")
+    if lines[0] != POOL_HEADER or lines[-1] != "":
+        raise ValueError("not a tic-draw-1 institution pool")
+    out = []
+    for n, line in enumerate(lines[1:-1], start=2):
+        parts = line.split("\t")
+        if len(parts) != 6:
+            raise ValueError(f"pool line {n}: expected 6 columns")
+        out.append(Entry(parts[0], parts[1], parts[2] == "1", parts[3], parts[4], parts[5]))
+    return out
+
+
+def inspector_pool_serialize(entries: list[InspectorEntry]) -> str:
+    """Canonical text of an inspector pool; ``fields`` and ``ties`` are sorted within a line."""
+    lines = [INSPECTOR_POOL_HEADER]
+    for e in sorted(entries, key=lambda e: e.code):
+        ties = ",".join(f"{_clean(c)}:{_clean(r)}" for c, r in sorted(e.ties.items()))
+        lines.append("\t".join((_clean(e.code), _clean(e.department),
+                                ",".join(sorted(e.fields)), _clean(e.county or "-"), ties)))
+    return "\n".join(lines) + "\n"
+
+
+def inspector_pool_parse(text: str) -> list[InspectorEntry]:
+    """Parse an inspector pool written by :func:`inspector_pool_serialize`."""
+    lines = text.split("\n")
+    if lines[0] != INSPECTOR_POOL_HEADER or lines[-1] != "":
+        raise ValueError("not a tic-draw-1 inspector pool")
+    out = []
+    for n, line in enumerate(lines[1:-1], start=2):
+        parts = line.split("\t")
+        if len(parts) != 5:
+            raise ValueError(f"inspector pool line {n}: expected 5 columns")
+        ties = dict(t.split(":", 1) for t in parts[4].split(",")) if parts[4] else {}
+        fields = frozenset(parts[2].split(",")) if parts[2] else frozenset()
+        out.append(InspectorEntry(parts[0], parts[1], fields, parts[3], ties))
+    return out
+
+
+def sha256_hex(text: str) -> str:
+    """SHA-256 of the UTF-8 text, hex."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+# --------------------------------------------------------------------------------------------
+# Commitment and seed
+# --------------------------------------------------------------------------------------------
+def commitment_of(server_seed: str) -> str:
+    """Commitment published before the draw: SHA-256 of the 32 server-seed bytes, hex."""
+    return hashlib.sha256(bytes.fromhex(server_seed)).hexdigest()
+
+
+def seed_derive(server_seed: str, external_value: str, pool_digest: str) -> str:
+    """seed = SHA-256(server seed bytes ‖ external value UTF-8 ‖ pool digest bytes), hex.
+
+    The server seed (32 bytes) and the pool digest (32 bytes) have fixed lengths, so the
+    concatenation is unambiguous.
+    """
+    return hashlib.sha256(bytes.fromhex(server_seed) + external_value.encode("utf-8")
+                          + bytes.fromhex(pool_digest)).hexdigest()
+
+
+def inspector_seed_derive(seed: str, inspector_pool_digest: str) -> str:
+    """Seed of the inspector stage: SHA-256(seed bytes ‖ "inspectors" ‖ inspector pool digest)."""
+    return hashlib.sha256(bytes.fromhex(seed) + b"inspectors"
+                          + bytes.fromhex(inspector_pool_digest)).hexdigest()
+
+
+def key_of(seed: str, code: str) -> str:
+    """HMAC-SHA256(key = seed bytes, message = code UTF-8), hex: the ranking key of ``code``."""
+    return hmac.new(bytes.fromhex(seed), code.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def weighted_rank(key: str, weight: float) -> float:
+    """Efraimidis–Spirakis rank: −ln(u)/w with u = (first 52 bits of key + ½) / 2⁵².
+
+    Smaller ranks first. Selecting the n smallest is weighted sampling without replacement
+    with probabilities proportional to ``weight`` (an exponential race).
+    """
+    u = (int(key[:13], 16) + 0.5) / 4503599627370496.0
+    return -math.log(u) / weight
+
+
+# --------------------------------------------------------------------------------------------
+# Allocation
+# --------------------------------------------------------------------------------------------
+def round_half_up(value: Decimal) -> int:
+    return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def largest_remainder(total: int, sizes: dict[str, int], order: list[str],
+                      caps: dict[str, int] | None = None) -> dict[str, int]:
+    """Split ``total`` over strata in proportion to ``sizes`` (Hamilton / largest remainder).
+
+    Each stratum first gets ⌊total·size/Σsize⌋; the rest goes one by one to the largest
+    remainders, ties to the larger stratum, then to the earlier one in ``order``. A stratum
+    never gets more than its cap (default: its size); capped strata are fixed and the rest is
+    split again among the others. Raises ``DrawError`` if the caps cannot hold ``total``.
+    """
+    caps = dict(caps if caps is not None else sizes)
+    if total > sum(caps[s] for s in order):
+        raise DrawError([{"stratum": "*", "reason": "total_exceeds_pool",
+                          "total": total, "available": sum(caps[s] for s in order)}])
+    fixed: dict[str, int] = {}
+    while True:
+        free = [s for s in order if s not in fixed]
+        remaining = total - sum(fixed.values())
+        weight = sum(sizes[s] for s in free)
+        if weight == 0:
+            alloc = {s: 0 for s in free}
+        else:
+            exact = {s: Decimal(remaining) * sizes[s] / weight for s in free}
+            alloc = {s: int(exact[s]) for s in free}
+            rest = remaining - sum(alloc.values())
+            ranked = sorted(free, key=lambda s: (-(exact[s] - alloc[s]), -sizes[s],
+                                                 order.index(s)))
+            for s in ranked[:rest]:
+                alloc[s] += 1
+        over = [s for s in free if alloc[s] > caps[s]]
+        if not over:
+            fixed.update(alloc)
+            return {s: fixed[s] for s in order}
+        for s in over:
+            fixed[s] = caps[s]
+
+
+def allocate(spec: dict, entries: list[Entry]) -> list[dict]:
+    """Decide how many institutions each stratum gets, and of them how many national centres.
+
+    ``spec`` (``parameters["institutions"]`` of a draw): ``mode`` — ``quotas`` (``quotas``:
+    stratum → count), ``total`` (``total``), ``ratio`` (``ratio``, a decimal string: total =
+    round-half-up(ratio × pool size)) or ``class_ratio`` (strata are credit classes, each drawn
+    at ``class_ratios[c]``: count = round-half-up(ratio × class size)); ``strata``: stratum ids in
+    plan order; optional ``centres`` (stratum → explicit centre sub-quota) or ``centres_total``
+    (split over strata by largest remainder on the number of centres in each, capped by what the
+    stratum can take). Returns ``[{"stratum", "size", "centres_in_pool", "count", "centres"}]``
+    (``centres`` is ``None`` without a sub-quota). Raises ``DrawError`` listing every stratum
+    whose quota cannot be met.
+    """
+    order = list(spec["strata"])
+    sizes = {s: 0 for s in order}
+    centres_in = {s: 0 for s in order}
+    for e in entries:
+        if e.stratum not in sizes:
+            raise DrawError([{"stratum": e.stratum, "reason": "unknown_stratum"}])
+        sizes[e.stratum] += 1
+        centres_in[e.stratum] += e.centre
+    mode = spec["mode"]
+    if mode == "quotas":
+        counts = {s: int(spec["quotas"].get(s, 0)) for s in order}
+    elif mode in ("total", "ratio"):
+        total = (int(spec["total"]) if mode == "total"
+                 else round_half_up(Decimal(spec["ratio"]) * len(entries)))
+        counts = largest_remainder(total, sizes, order)
+    elif mode == "class_ratio":
+        counts = {s: round_half_up(Decimal(spec["class_ratios"].get(s, "0")) * sizes[s])
+                  for s in order}
+    else:
+        raise DrawError([{"stratum": "*", "reason": "unknown_mode", "mode": mode}])
+    problems = [{"stratum": s, "reason": "quota_exceeds_stratum", "quota": counts[s],
+                 "available": sizes[s]} for s in order if counts[s] > sizes[s]]
+    centres: dict[str, int | None] = {s: None for s in order}
+    if spec.get("centres"):
+        centres.update({s: int(n) for s, n in spec["centres"].items()})
+    elif spec.get("centres_total"):
+        caps = {s: min(counts[s], centres_in[s]) for s in order}
+        try:
+            split = largest_remainder(int(spec["centres_total"]), centres_in, order, caps)
+        except DrawError as exc:
+            problems += [{**p, "reason": "centre_quota_exceeds_pool"} for p in exc.problems]
+            split = {s: 0 for s in order}
+        centres.update(split)
+    for s in order:
+        c = centres[s]
+        if c is None:
+            continue
+        if c > centres_in[s] or c > counts[s]:
+            problems.append({"stratum": s, "reason": "centre_quota_exceeds_stratum",
+                             "quota": c, "available": min(centres_in[s], counts[s])})
+        elif counts[s] - c > sizes[s] - centres_in[s]:
+            problems.append({"stratum": s, "reason": "not_enough_other_institutions",
+                             "quota": counts[s] - c, "available": sizes[s] - centres_in[s]})
+    if problems:
+        raise DrawError(problems)
+    return [{"stratum": s, "size": sizes[s], "centres_in_pool": centres_in[s],
+             "count": counts[s], "centres": centres[s]} for s in order]
+
+
+# --------------------------------------------------------------------------------------------
+# Institution selection
+# --------------------------------------------------------------------------------------------
+def select_institutions(seed: str, entries: list[Entry], allocation: list[dict],
+                        weights: dict[str, float] | None = None) -> list[dict]:
+    """Select institutions: within each stratum (and its centre / other sub-strata when it has a
+    centre sub-quota) the ``count`` entries with the smallest rank.
+
+    Unweighted rank: the key ``HMAC-SHA256(seed, code)`` compared as a hex string. Weighted
+    (``weights``: class → weight > 0; a class missing or ``-`` weighs 1): the Efraimidis–Spirakis
+    rank of the key (:func:`weighted_rank`), ties by key. Each code is in exactly one stratum,
+    so no institution is drawn twice. Returns ``[{"code", "stratum", "rank", "key"}]`` in
+    allocation order, then rank (1-based within the stratum).
+    """
+    by_stratum: dict[str, list[Entry]] = {}
+    for e in entries:
+        by_stratum.setdefault(e.stratum, []).append(e)
+    out: list[dict] = []
+    for a in allocation:
+        members = by_stratum.get(a["stratum"], [])
+        if a["centres"] is None:
+            groups = [(members, a["count"])]
+        else:
+            groups = [([e for e in members if e.centre], a["centres"]),
+                      ([e for e in members if not e.centre], a["count"] - a["centres"])]
+        rank = 0
+        for group, n in groups:
+            keyed = [(key_of(seed, e.code), e) for e in group]
+            if weights:
+                keyed.sort(key=lambda ke: (weighted_rank(ke[0], float(weights.get(ke[1].risk, 1))),
+                                           ke[0]))
+            else:
+                keyed.sort(key=lambda ke: ke[0])
+            for k, e in keyed[:n]:
+                rank += 1
+                out.append({"code": e.code, "stratum": a["stratum"], "rank": rank, "key": k})
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# Inspector teams
+# --------------------------------------------------------------------------------------------
+def select_teams(seed: str, inspectors: list[InspectorEntry], tasks: list[dict],
+                 rules: dict) -> list[dict]:
+    """Draw a team for each task, in the order given; deterministic from the arguments.
+
+    ``tasks``: ``[{"institution": code, "field": field code, "region": 6-digit code,
+    "departments": [departments that must be on the team, first = leader's], "exclude": [codes
+    already on or removed from this task]}]``. ``rules``: ``per_task`` (≥ 2), ``cap`` (tasks per
+    inspector across the plan), ``same_county`` (recuse inspectors whose home county is the
+    institution's region), optional ``load`` (code → tasks already held).
+
+    For each task: candidates are inspectors without a tie to the institution, not excluded, below
+    the cap. First one inspector of each required department, then any, until ``per_task``
+    (or the number of required departments, if larger). Each pick is the candidate with the
+    smallest (field mismatch, current load, key) with key = HMAC-SHA256(seed, card code): field
+    match first, then load spreading, then chance. A pick without the field is recorded with
+    fallback ``no_field_match``. The first pick leads the team. Raises ``DrawError`` listing
+    every task that cannot be staffed and why — never a partial result.
+    """
+    keyed = sorted(((key_of(seed, i.code), i) for i in inspectors), key=lambda ki: ki[0])
+    buckets: dict[tuple[str | None, str | None], list[tuple[str, InspectorEntry]]] = {}
+    for k, i in keyed:  # each bucket stays sorted by key
+        for f in (*i.fields, None):
+            buckets.setdefault((i.department, f), []).append((k, i))
+            buckets.setdefault((None, f), []).append((k, i))
+    load: dict[str, int] = dict(rules.get("load", {}))
+    cap = int(rules["cap"])
+    per_task = int(rules["per_task"])
+    same_county = bool(rules.get("same_county"))
+    teams, problems = [], []
+    for task in tasks:
+        inst = task["institution"]
+        blocked = set(task.get("exclude", ()))
+        county = task["region"] if same_county else None
+        required = list(dict.fromkeys(task.get("departments", ())))
+        size = max(per_task, len(required))
+        team: list[tuple[InspectorEntry, bool]] = []
+        failed = None
+        for slot in range(size):
+            department = required[slot] if slot < len(required) else None
+            found = _best(buckets.get((department, task["field"]), []), inst, blocked, county,
+                          load, cap)
+            matched = found is not None
+            if found is None:
+                found = _best(buckets.get((department, None), []), inst, blocked, county,
+                              load, cap)
+            if found is None:
+                failed = ({"reason": "no_eligible_inspector_in_department",
+                           "department": department} if department
+                          else {"reason": "not_enough_eligible_inspectors",
+                                "needed": size, "found": len(team)})
+                break
+            team.append((found, matched))
+            blocked.add(found.code)
+        if failed:
+            problems.append({"institution": inst, **failed})
+            continue
+        for i, _m in team:
+            load[i.code] = load.get(i.code, 0) + 1
+        teams.append({"institution": inst, "members": [
+            {"code": i.code, "department": i.department, "leader": n == 0,
+             "matched_field": matched, "fallback": "" if matched else "no_field_match"}
+            for n, (i, matched) in enumerate(team)]})
+    if problems:
+        raise DrawError(problems)
+    return teams
+
+
+def _best(bucket: list[tuple[str, InspectorEntry]], inst: str, blocked: set[str],
+          county: str | None, load: dict[str, int], cap: int) -> InspectorEntry | None:
+    """The eligible inspector of ``bucket`` (sorted by key) with the smallest (load, key)."""
+    best: tuple[int, InspectorEntry] | None = None
+    for _k, i in bucket:
+        if i.code in blocked or inst in i.ties or (county is not None and i.county == county):
+            continue
+        n = load.get(i.code, 0)
+        if n >= cap:
+            continue
+        if best is None or n < best[0]:
+            best = (n, i)
+            if n == 0:
+                break
+    return best[1] if best else None
+
+
+# --------------------------------------------------------------------------------------------
+# The whole draw, as the verifier replays it
+# --------------------------------------------------------------------------------------------
+def replay(record: dict, pool_text: str, inspector_pool_text: str | None = None) -> list[str]:
+    """Recompute a published draw; return the list of mismatches (empty = MATCH).
+
+    ``record``: the draw JSON as published at ``/api/public/draws/{id}/``.
+    """
+    bad: list[str] = []
+    if record.get("algorithm_version") != ALGORITHM_VERSION:
+        return [f"algorithm version {record.get('algorithm_version')!r} is not "
+                f"{ALGORITHM_VERSION}"]
+    if sha256_hex(pool_text) != record["pool_digest"]:
+        bad.append("pool digest differs from the published pool_digest")
+    if record.get("status") != "completed":
+        return bad + ["the draw is not completed: no seed to check"]
+    if commitment_of(record["server_seed"]) != record["commitment"]:
+        bad.append("SHA-256(server_seed) differs from the commitment")
+    seed = seed_derive(record["server_seed"], record["external_value"], record["pool_digest"])
+    if seed != record["seed"]:
+        bad.append("seed differs from SHA-256(server_seed ‖ external_value ‖ pool_digest)")
+    params = record["parameters"]
+    entries = pool_parse(pool_text)
+    if "institutions" in params:
+        allocation = allocate(params["institutions"], entries)
+        if allocation != params["institutions"].get("allocation"):
+            bad.append("allocation differs from the published allocation")
+        chosen = select_institutions(seed, entries, allocation,
+                                     params["institutions"].get("weights"))
+        if chosen != record["result"].get("institutions"):
+            bad.append("selected institutions differ")
+    else:
+        chosen = record["result"].get("institutions", [])
+    if inspector_pool_text is not None and "inspectors" in params:
+        if sha256_hex(inspector_pool_text) != record["inspector_pool_digest"]:
+            bad.append("inspector pool digest differs")
+        iseed = inspector_seed_derive(seed, record["inspector_pool_digest"])
+        by_code = {e.code: e for e in entries}
+        tasks = task_specs(chosen, by_code, params["inspectors"])
+        teams = select_teams(iseed, inspector_pool_parse(inspector_pool_text), tasks,
+                             params["inspectors"])
+        if teams != record["result"].get("teams"):
+            bad.append("inspector teams differ")
+    return bad
+
+
+def task_specs(chosen: list[dict], by_code: dict[str, Entry], irules: dict) -> list[dict]:
+    """Task descriptions for :func:`select_teams` from selected institutions, in selection
+    order: the stratum's lead department (``irules["leads"]``) first, then the joint-check
+    departments (``irules["departments"]``); ``irules["exclude"]`` maps institution code →
+    inspector codes not to draw again for it (supplementary draws)."""
+    leads = irules.get("leads", {})
+    joint = irules.get("departments", [])
+    exclude = irules.get("exclude", {})
+    out = []
+    for c in chosen:
+        e = by_code[c["code"]]
+        lead = leads.get(c["stratum"])
+        out.append({"institution": e.code, "field": e.field, "region": e.region,
+                    "departments": ([lead] if lead else []) + list(joint),
+                    "exclude": exclude.get(e.code, [])})
+    return out
