@@ -1,5 +1,8 @@
 """Public read-only API (no login): each app adds its routes here."""
 
-from django.urls import path  # noqa: F401
+from django.urls import include, path
 
-urlpatterns: list = []
+urlpatterns: list = [
+    path("", include("qualifications.api_urls")),
+    path("", include("inspections.api_urls")),
+]

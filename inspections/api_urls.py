@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import api
+
+urlpatterns = [
+    path("draws/<int:pk>/", api.draw_detail, name="api-draw-detail"),
+    path("draws/<int:pk>/pool.tsv", api.draw_pool, name="api-draw-pool"),
+    path("draws/<int:pk>/inspector-pool.tsv", api.draw_inspector_pool,
+         name="api-draw-inspector-pool"),
+]

@@ -1,0 +1,198 @@
+"""Building the frozen pools of a draw from the registries, as they stand at draw time.
+
+Institution pool (seed 001 §三(三); seed 002 §二–三): the plan's jurisdiction, institution kinds
+(natures) and fields; suspended, revoked and deregistered institutions are out; institutions
+checked in the last N months (``plan.exclude_checked_months``, from the inspection history) are
+out. Every exclusion is counted, so the published pool explains itself.
+
+Stratum rule (an institution active in several fields is drawn at most once): each institution
+belongs to exactly one stratum — its primary field's stratum if the plan names that field; else
+the catch-all stratum ("其他") if the plan has one; else the first of the plan's strata, in plan
+order, among its other fields. In the class-ratio mode the strata are the credit risk classes.
+
+Inspector pool: active inspectors with an enforcement card valid on the draw date, from the
+departments taking part (the organizing and participating authorities), inside the plan's
+jurisdiction. Each carries its recusal ties: declared ties (``Recusal``), a former employer
+within ``plan.recuse_former_employer_years``, and (rotation) the institutions he inspected in the
+previous cycle (plans of ``plan.year - 1``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+
+from accounts.scoping import region_code_prefix
+from credit.models import RiskClassification
+from inspections.drawing.algorithm import NO_CLASS, Entry, InspectorEntry
+from institutions.models import Institution, InstitutionStatus, TestingField
+
+from ..models import (
+    InspectionTask,
+    Inspector,
+    Recusal,
+    RecusalKind,
+    SelectionMode,
+    SpotCheckPlan,
+    TaskAssignment,
+)
+
+DEFAULT_CLASS = "B"  # an institution never classified counts as "general risk"
+
+
+def months_before(day: dt.date, months: int) -> dt.date:
+    """The same day ``months`` calendar months earlier (clamped to the month's end)."""
+    y, m = divmod(day.year * 12 + day.month - 1 - months, 12)
+    m += 1
+    for d in (day.day, 30, 29, 28):
+        try:
+            return dt.date(y, m, d)
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+def plan_strata(plan: SpotCheckPlan, field_codes: dict[int, str]) -> tuple[list[str], str | None]:
+    """Stratum ids of a plan in order, and the catch-all stratum (or ``None``)."""
+    if plan.selection_mode == SelectionMode.CLASS_RATIO:
+        return ["D", "C", "B", "A"], None
+    quotas = list(plan.quotas.select_related("field"))
+    if quotas:
+        strata = [q.field.code for q in quotas]
+        catch_all = next((q.field.code for q in quotas if q.field.is_catch_all), None)
+        return strata, catch_all
+    fields = list(plan.fields.all())
+    if fields:
+        return [f.code for f in fields], next((f.code for f in fields if f.is_catch_all), None)
+    return ["all"], "all"
+
+
+def risk_classes() -> dict[int, str]:
+    """Latest credit risk class per institution id from the credit app (one query)."""
+    rows = RiskClassification.objects.order_by("institution_id", "-assessed_on", "-id")
+    out: dict[int, str] = {}
+    for inst_id, cls in rows.values_list("institution_id", "risk_class").iterator(chunk_size=5000):
+        out.setdefault(inst_id, cls)
+    return out
+
+
+def institution_pool_build(*, plan: SpotCheckPlan, at: dt.datetime,
+                           exclude_ids: set[int] | None = None
+                           ) -> tuple[list[Entry], dict[str, int], dict[str, int]]:
+    """Read the institution registry and return ``(entries, exclusions, ids_by_code)``.
+
+    ``exclusions`` maps a reason code to how many institutions of the jurisdiction it removed:
+    ``status_suspended``, ``status_revoked``, ``status_deregistered``, ``kind_not_in_plan``,
+    ``field_not_in_plan``, ``checked_within_<N>_months``, ``already_in_plan``.
+    """
+    field_codes = dict(TestingField.objects.values_list("id", "code"))
+    strata, catch_all = plan_strata(plan, field_codes)
+    named = set(strata) - {catch_all}
+    plan_field_codes = {field_codes[i] for i in plan.fields.values_list("id", flat=True)}
+    prefix = region_code_prefix(plan.region_id)
+    base = Institution.objects.all()
+    if prefix:
+        base = base.filter(region__code__startswith=prefix)
+    need_fields = bool(plan_field_codes) or (catch_all is None and
+                                             plan.selection_mode != SelectionMode.CLASS_RATIO)
+    other_fields: dict[int, list[str]] = defaultdict(list)
+    if need_fields:
+        through = Institution.fields.through.objects.all()
+        if prefix:
+            through = through.filter(institution__region__code__startswith=prefix)
+        for inst_id, fid in through.values_list("institution_id", "testingfield_id").iterator(
+                chunk_size=20000):
+            other_fields[inst_id].append(field_codes[fid])
+    recent: set[int] = set()
+    months = plan.exclude_checked_months
+    if months:
+        since = months_before(at.date(), months)
+        recent = set(InspectionTask.objects.filter(draw__completed_at__date__gte=since)
+                     .exclude(plan=plan).values_list("institution_id", flat=True))
+    classes = risk_classes()
+    natures = set(plan.natures or [])
+    exclusions: Counter[str] = Counter()
+    entries: list[Entry] = []
+    ids: dict[str, int] = {}
+    rows = base.values_list("id", "uscc", "status", "nature", "primary_field_id",
+                            "is_national_centre", "credit_class", "region_id")
+    for inst_id, code, status, nature, pf_id, centre, recorded, region in rows.iterator(
+            chunk_size=20000):
+        if status != InstitutionStatus.ACTIVE:
+            exclusions[f"status_{status}"] += 1
+            continue
+        if natures and nature not in natures:
+            exclusions["kind_not_in_plan"] += 1
+            continue
+        primary = field_codes[pf_id]
+        if plan_field_codes and primary not in plan_field_codes and not (
+                plan_field_codes & set(other_fields.get(inst_id, ()))):
+            exclusions["field_not_in_plan"] += 1
+            continue
+        if inst_id in recent:
+            exclusions[f"checked_within_{months}_months"] += 1
+            continue
+        if exclude_ids and inst_id in exclude_ids:
+            exclusions["already_in_plan"] += 1
+            continue
+        risk = classes.get(inst_id) or recorded or NO_CLASS
+        if plan.selection_mode == SelectionMode.CLASS_RATIO:
+            stratum = risk if risk != NO_CLASS else DEFAULT_CLASS
+        elif primary in named:
+            stratum = primary
+        elif catch_all is not None:
+            stratum = catch_all
+        else:
+            stratum = next((s for s in strata if s in other_fields.get(inst_id, ())), None)
+            if stratum is None:
+                exclusions["field_not_in_plan"] += 1
+                continue
+        entries.append(Entry(code, stratum, centre, risk, primary, region))
+        ids[code] = inst_id
+    return entries, dict(sorted(exclusions.items())), ids
+
+
+def plan_departments(plan: SpotCheckPlan) -> list[str]:
+    """Departments taking part: the organizing authority's and the participating ones'."""
+    deps = [plan.authority.department]
+    deps += [a.department for a in plan.participating_authorities.all()]
+    return list(dict.fromkeys(deps))
+
+
+def inspector_pool_build(*, plan: SpotCheckPlan, at: dt.datetime
+                         ) -> tuple[list[InspectorEntry], dict[str, int]]:
+    """Read the inspector registry; return ``(entries, ids_by_card_number)``."""
+    day = at.date()
+    prefix = region_code_prefix(plan.region_id)
+    qs = Inspector.objects.filter(active=True, card_valid_until__gte=day,
+                                  authority__department__in=plan_departments(plan))
+    if prefix:
+        qs = qs.filter(authority__region__code__startswith=prefix)
+    field_codes = dict(TestingField.objects.values_list("id", "code"))
+    fields: dict[int, set[str]] = defaultdict(set)
+    through = Inspector.fields.through.objects.filter(inspector__in=qs)
+    for ins_id, fid in through.values_list("inspector_id", "testingfield_id").iterator(
+            chunk_size=20000):
+        fields[ins_id].add(field_codes[fid])
+    ties: dict[int, dict[str, str]] = defaultdict(dict)
+    for ins_id, code, kind in Recusal.objects.filter(inspector__in=qs).values_list(
+            "inspector_id", "institution__uscc", "kind"):
+        ties[ins_id][code] = kind
+    if plan.recuse_previous_cycle:
+        prev = TaskAssignment.objects.filter(task__plan__year=plan.year - 1, inspector__in=qs)
+        for ins_id, code in prev.values_list("inspector_id", "task__institution__uscc"):
+            ties[ins_id].setdefault(code, RecusalKind.PREVIOUS_CYCLE)
+    since = dt.date(day.year - plan.recuse_former_employer_years, day.month,
+                    min(day.day, 28))
+    entries: list[InspectorEntry] = []
+    ids: dict[str, int] = {}
+    rows = qs.values_list("id", "card_number", "authority__department", "home_county_id",
+                          "former_employer__uscc", "employed_until")
+    for ins_id, card, dept, county, employer, until in rows.iterator(chunk_size=20000):
+        t = ties.get(ins_id, {})
+        if employer and (until is None or until >= since):
+            t = {**t, employer: RecusalKind.FORMER_EMPLOYER}
+        entries.append(InspectorEntry(card, dept, frozenset(fields.get(ins_id, ())),
+                                      county or "-", t))
+        ids[card] = ins_id
+    return entries, ids
