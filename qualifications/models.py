@@ -74,6 +74,13 @@ class Certificate(models.Model):
         verbose_name = _("qualification certificate")
         verbose_name_plural = _("qualification certificates")
         ordering = ["number"]
+        indexes = [
+            # The daily expiry task: valid certificates past their end date.
+            models.Index(fields=["status", "valid_until"], name="qual_cert_status_until"),
+            # Notify-and-commit permits awaiting verification (seed 000 §17).
+            models.Index(fields=["permit_mode"], name="qual_cert_unverified",
+                         condition=models.Q(verified_at__isnull=True)),
+        ]
 
     def __str__(self) -> str:
         return self.number
@@ -84,6 +91,10 @@ class Certificate(models.Model):
         if self.status == CertificateStatus.VALID and self.valid_until < today:
             return CertificateStatus.EXPIRED
         return self.status
+
+    def public_status_label(self, today: date | None = None) -> str:
+        """The translated label of :meth:`public_status`."""
+        return CertificateStatus(self.public_status(today)).label
 
 
 class TestReportNumberQuerySet(models.QuerySet):
@@ -97,6 +108,8 @@ class TestReportNumberQuerySet(models.QuerySet):
 
 class TestReportNumber(models.Model):
     """A registered test-report number (报告编号), checkable by the public (seed 000 §16)."""
+
+    __test__ = False  # not a pytest test class, despite the name
 
     number = models.CharField(_("report number"), max_length=64, unique=True)
     institution = models.ForeignKey("institutions.Institution", on_delete=models.PROTECT,

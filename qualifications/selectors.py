@@ -1,0 +1,65 @@
+"""Reads for certificates and test-report numbers.
+
+Public selectors (no user: they return only what the public check shows, seed 000 §16) and the
+scoped selector of notify-and-commit certificates awaiting verification (seed 000 §17).
+"""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from institutions.models import Institution, TestingField
+from institutions.validators import uscc_problem
+
+from .models import Certificate, CertificateStatus, PermitMode, TestReportNumber
+
+
+def certificate_public_get(*, number: str) -> Certificate | None:
+    """The certificate with this number, with institution and fields loaded, or ``None``.
+
+    Two queries: the certificate joined to its institution, then its testing fields.
+    """
+    return Certificate.objects.by_number(number).first()
+
+
+def report_number_public_get(*, number: str) -> TestReportNumber | None:
+    """The registered test-report number with institution and certificate, or ``None``.
+
+    One query (both joined).
+    """
+    return (TestReportNumber.objects.select_related("institution", "certificate")
+            .filter(number=number).first())
+
+
+def institutions_public_search(*, query: str) -> QuerySet[Institution]:
+    """Institutions whose name contains ``query``, or whose USCC is ``query`` (18 characters).
+
+    Loads what the public lookup shows and nothing else private is needed: the region with its
+    two parents, the testing fields, and the certificates (newest first). Ordered by name.
+    """
+    query = query.strip()
+    condition = Q(name__icontains=query)
+    code = query.upper()
+    if len(code) == 18 and uscc_problem(code) is None:
+        condition |= Q(uscc=code)
+    return (Institution.objects.filter(condition)
+            .select_related("region__parent__parent")
+            .prefetch_related(
+                Prefetch("fields", queryset=TestingField.objects.order_by("sort_order", "code")),
+                Prefetch("certificates", queryset=Certificate.objects.order_by("-issued_on")),
+            )
+            .order_by("name", "uscc"))
+
+
+def certificates_unverified_notify_commit(*, user) -> QuerySet[Certificate]:
+    """Notify-and-commit certificates whose commitment is not verified yet, as ``user`` sees them.
+
+    These are the candidates for checks (seed 000 §17: 加强对机构承诺内容真实性的核查). Revoked
+    and expired certificates are left out: there is nothing left to verify. Scoped with
+    ``Certificate.objects.for_user(user)``; oldest issue first.
+    """
+    return (Certificate.objects.for_user(user)
+            .filter(permit_mode=PermitMode.NOTIFY_COMMIT, verified_at__isnull=True)
+            .exclude(status__in=[CertificateStatus.REVOKED, CertificateStatus.EXPIRED])
+            .select_related("institution")
+            .order_by("issued_on", "number"))
