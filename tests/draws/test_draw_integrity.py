@@ -1,0 +1,99 @@
+"""Integrity under concurrency and failure, and the draw task on a real Celery worker."""
+
+from __future__ import annotations
+
+import os
+import threading
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+
+from inspections.models import Draw, DrawSelection, DrawStatus, InspectionTask
+from inspections.services import draws as draw_services
+from inspections.services.draws import draw_commit, draw_execute
+
+pytestmark = [pytest.mark.django_db(transaction=True),
+              pytest.mark.skipif(os.environ.get("DATABASE_URL", "").startswith("sqlite")
+                                 or not os.environ.get("DATABASE_URL"),
+                                 reason="needs PostgreSQL (row locks)")]
+
+
+def in_threads(*calls):
+    results = [None] * len(calls)
+    barrier = threading.Barrier(len(calls))
+
+    def runner(i, fn):
+        try:
+            barrier.wait()
+            results[i] = fn()
+        except Exception as exc:  # noqa: BLE001 - collected for the assertion
+            results[i] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=runner, args=(i, fn)) for i, fn in enumerate(calls)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    return results
+
+
+def test_two_commits_at_once_record_exactly_one(ref, provincial_plan, gd_organizer):
+    results = in_threads(lambda: draw_commit(plan=provincial_plan, user=gd_organizer),
+                         lambda: draw_commit(plan=provincial_plan, user=gd_organizer))
+    assert sum(isinstance(r, Draw) for r in results) == 1
+    assert sum(isinstance(r, ValidationError) for r in results) == 1
+    assert Draw.objects.filter(plan=provincial_plan).count() == 1
+
+
+def test_two_runs_at_once_record_once(ref, provincial_plan, gd_organizer):
+    draw = draw_commit(plan=provincial_plan, user=gd_organizer)
+    results = in_threads(
+        lambda: draw_execute(draw_id=draw.pk, external_value="a", user_id=None),
+        lambda: draw_execute(draw_id=draw.pk, external_value="b", user_id=None))
+    assert all(isinstance(r, Draw) for r in results), results
+    assert results[0].seed == results[1].seed
+    assert DrawSelection.objects.filter(draw=draw).count() == 7
+    assert InspectionTask.objects.filter(plan=provincial_plan).count() == 7
+
+
+def test_a_crash_mid_run_leaves_nothing_and_the_retry_records_once(
+        ref, provincial_plan, gd_organizer, monkeypatch):
+    draw = draw_commit(plan=provincial_plan, user=gd_organizer)
+    real = draw_services._record
+
+    def dying(*args, **kwargs):
+        real(*args, **kwargs)
+        raise SystemExit("worker lost")
+
+    monkeypatch.setattr(draw_services, "_record", dying)
+    with pytest.raises(SystemExit):
+        draw_execute(draw_id=draw.pk, external_value="x", user_id=None)
+    assert Draw.objects.get(pk=draw.pk).status == DrawStatus.COMMITTED
+    assert not InspectionTask.objects.filter(plan=provincial_plan).exists()
+    monkeypatch.setattr(draw_services, "_record", real)
+    draw_execute(draw_id=draw.pk, external_value="x", user_id=None)
+    draw_execute(draw_id=draw.pk, external_value="x", user_id=None)
+    assert InspectionTask.objects.filter(plan=provincial_plan).count() == 7
+
+
+@pytest.mark.celery_worker
+@pytest.mark.skipif(not os.environ.get("CELERY_BROKER_URL"), reason="needs a Redis broker")
+def test_draw_task_runs_on_a_real_worker(ref, provincial_plan, gd_organizer):
+    from celery.contrib.testing.worker import start_worker
+
+    from config.celery import app
+    from inspections.tasks import draw_commit_task, draw_run_task
+
+    assert not app.conf.task_always_eager
+    assert draw_run_task.acks_late
+    with start_worker(app, pool="solo", perform_ping_check=False,
+                      queues=["draws", "default"], shutdown_timeout=30):
+        draw_id = draw_commit_task.delay(provincial_plan.pk, gd_organizer.pk).get(timeout=60)
+        result = draw_run_task.delay(draw_id, "12 34 56", gd_organizer.pk).get(timeout=60)
+        again = draw_run_task.delay(draw_id, "other", gd_organizer.pk).get(timeout=60)
+    assert result == {"draw": draw_id, "status": "completed"} == again
+    assert InspectionTask.objects.filter(plan=provincial_plan).count() == 7
+    assert Draw.objects.get(pk=draw_id).external_value == "12 34 56"

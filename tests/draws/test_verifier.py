@@ -1,0 +1,72 @@
+"""The outsider's verifier and the public draw API, end to end."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from inspections.services.draws import draw_commit, draw_execute
+
+ROOT = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.django_db
+
+
+def verify(tmp_path, record, pool, ipool=None):
+    (tmp_path / "draw.json").write_text(json.dumps(record), encoding="utf-8")
+    (tmp_path / "pool.tsv").write_bytes(pool)
+    args = [sys.executable, "-S", "-I", str(ROOT / "scripts/verify_draw.py"),
+            str(tmp_path / "draw.json"), str(tmp_path / "pool.tsv")]
+    if ipool is not None:
+        (tmp_path / "ipool.tsv").write_bytes(ipool)
+        args.append(str(tmp_path / "ipool.tsv"))
+    return subprocess.run(args, capture_output=True, text=True, timeout=60)
+
+
+def published(client, draw):
+    record = client.get(f"/api/public/draws/{draw.pk}/").json()
+    pool = client.get(f"/api/public/draws/{draw.pk}/pool.tsv").content
+    ipool = client.get(f"/api/public/draws/{draw.pk}/inspector-pool.tsv").content
+    return record, pool, ipool
+
+
+def test_verifier_matches_a_published_draw_with_stdlib_only(
+        tmp_path, client, provincial_plan, gd_organizer):
+    draw = draw_commit(plan=provincial_plan, user=gd_organizer)
+    before = client.get(f"/api/public/draws/{draw.pk}/").json()
+    assert before["commitment"] == draw.commitment and "server_seed" not in before
+    draw_execute(draw_id=draw.pk, external_value="42 17 03", user_id=gd_organizer.pk)
+    record, pool, ipool = published(client, draw)
+    assert record["status"] == "completed" and len(record["result"]["institutions"]) == 7
+    out = verify(tmp_path, record, pool, ipool)
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert out.stdout.startswith("MATCH")
+
+
+@pytest.mark.parametrize("tamper", ["pool", "seed", "selection", "teams"])
+def test_verifier_reports_mismatch_for_any_tampering(
+        tmp_path, client, provincial_plan, gd_organizer, tamper):
+    draw = draw_commit(plan=provincial_plan, user=gd_organizer)
+    draw_execute(draw_id=draw.pk, external_value="42 17 03", user_id=None)
+    record, pool, ipool = published(client, draw)
+    if tamper == "pool":
+        lines = pool.decode().split("\n")
+        pool = "\n".join(lines[:1] + lines[2:]).encode()
+    elif tamper == "seed":
+        record["external_value"] = "42 17 04"
+    elif tamper == "selection":
+        record["result"]["institutions"][0]["rank"] = 99
+    else:
+        record["result"]["teams"][0]["members"].reverse()
+    out = verify(tmp_path, record, pool, ipool)
+    assert out.returncode == 1 and out.stdout.startswith("MISMATCH"), out.stdout
+
+
+def test_draw_of_an_unpublished_plan_is_not_public(client, provincial_plan, gd_organizer):
+    draw = draw_commit(plan=provincial_plan, user=gd_organizer)
+    type(provincial_plan).objects.filter(pk=provincial_plan.pk).update(status="draft")
+    assert client.get(f"/api/public/draws/{draw.pk}/").status_code == 404
+    assert client.get(f"/api/public/draws/{draw.pk}/pool.tsv").status_code == 404
