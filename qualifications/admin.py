@@ -51,8 +51,8 @@ class ScopedInstitutionChoicesMixin:
 
 @admin.register(Certificate)
 class CertificateAdmin(ScopedInstitutionChoicesMixin, ScopedAdminMixin, SimpleHistoryAdmin):
-    list_display = ("number", "institution", "permit_mode", "status", "issued_on",
-                    "valid_until", "verified_at")
+    list_display = ("number", "institution", "permit_mode", "status", "valid_until",
+                    "verified_at")
     list_filter = ("status", "permit_mode", VerificationFilter)
     list_select_related = ("institution",)
     search_fields = ("number", "institution__name")

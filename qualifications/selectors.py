@@ -34,8 +34,9 @@ def report_number_public_get(*, number: str) -> TestReportNumber | None:
 def institutions_public_search(*, query: str) -> QuerySet[Institution]:
     """Institutions whose name contains ``query``, or whose USCC is ``query`` (18 characters).
 
-    Loads what the public lookup shows and nothing else private is needed: the region with its
-    two parents, the testing fields, and the certificates (newest first). Ordered by name.
+    Loads what the public lookup shows (public data only, seed 000 §16): the region with its two
+    parents, the testing fields, and the certificates (newest first). Ordered by name. Four
+    queries per page with a paginator: count, institutions, fields, certificates.
     """
     query = query.strip()
     condition = Q(name__icontains=query)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from qualifications.models import Certificate, PermitMode
+from qualifications.models import Certificate, PermitMode, TestReportNumber
 from tests.factories import CertificateFactory
 
 pytestmark = pytest.mark.django_db
@@ -76,8 +76,6 @@ def test_verify_action_cannot_reach_another_region(client_as, regulator, hunan_c
 
 def test_report_number_changelist_is_scoped(client_as, regulator, report_number,
                                             other_institution):
-    from qualifications.models import TestReportNumber
-
     TestReportNumber.objects.create(number="HN-0001", institution=other_institution,
                                     issued_on=report_number.issued_on)
     response = client_as(regulator).get(
