@@ -1,4 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "credit"
-urlpatterns: list = []
+urlpatterns: list = [
+    path("institutions/<int:pk>/", views.institution_credit, name="institution_credit"),
+]
