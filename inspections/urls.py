@@ -1,6 +1,6 @@
 from django.urls import path  # noqa: F401
 
-from .views import portal, rectification, tasks, tracking
+from .views import plans, portal, public, rectification, tasks, tracking
 
 app_name = "inspections"
 urlpatterns: list = []
@@ -20,4 +20,20 @@ urlpatterns += [
          name="rectification_respond"),
     path("rectification/<int:pk>/accept/", rectification.rectification_accept,
          name="rectification_accept"),
+]
+
+# Plans and draws (staff) and their public pages (seed 001 §三(三), seed 002 §二–三).
+urlpatterns += [
+    path("plans/", plans.plan_manage_list, name="plan_manage_list"),
+    path("plans/<int:pk>/", plans.plan_manage_detail, name="plan_manage_detail"),
+    path("plans/<int:pk>/publish/", plans.plan_publish_view, name="plan_publish"),
+    path("plans/<int:pk>/draw/commit/", plans.draw_commit_view, name="draw_commit"),
+    path("draws/<int:pk>/run/", plans.draw_run_view, name="draw_run"),
+    path("tasks/<int:pk>/replace-institution/", plans.supplementary_institution_view,
+         name="supplementary_institution"),
+    path("assignments/<int:pk>/replace/", plans.supplementary_inspector_view,
+         name="supplementary_inspector"),
+    path("public/plans/", public.public_plan_list, name="public_plan_list"),
+    path("public/plans/<int:pk>/", public.public_plan_detail, name="public_plan_detail"),
+    path("public/draws/<int:pk>/verify/", public.public_draw_verify, name="public_draw_verify"),
 ]

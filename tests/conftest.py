@@ -99,3 +99,17 @@ def client_for(user) -> Client:
 def client_as():
     """``client_as(user)``: a test client logged in as ``user`` (``None``: the public)."""
     return client_for
+
+
+@pytest.fixture(autouse=True)
+def celery_eager(request):
+    """Tasks run in-process unless the test drives a real worker (marker ``celery_worker``)."""
+    from config.celery import app
+
+    if request.node.get_closest_marker("celery_worker"):
+        yield
+        return
+    old = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = old

@@ -1,0 +1,188 @@
+"""Staff pages of plans and draws: publish, commit, run, replace (regulators and admins).
+
+Every plan comes through ``SpotCheckPlan.objects.for_user``; the actions check
+``plan_can_manage`` (the organizing authority) in the services.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Count, Prefetch, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from ..models import (
+    Draw,
+    DrawStatus,
+    InspectionTask,
+    SpotCheckPlan,
+    TaskAssignment,
+    TaskStatus,
+)
+from ..services.draws import (
+    describe_problem,
+    draw_commit,
+    plan_can_manage,
+    plan_publish,
+    supplementary_inspector_commit,
+    supplementary_institution_commit,
+)
+from ..tasks import draw_run_task
+
+
+class ExternalValueForm(forms.Form):
+    external_value = forms.CharField(
+        label=gettext_lazy("External value"), max_length=200,
+        help_text=gettext_lazy("The number read out by the witness, or the value announced in "
+                               "advance (for example a lottery result)."))
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=gettext_lazy("Reason"), max_length=500,
+                             widget=forms.Textarea(attrs={"rows": 2}))
+
+
+def _staff(user) -> None:
+    if not (user.is_platform_admin or user.is_regulator):
+        raise PermissionDenied
+
+
+def _errors(request, exc: ValidationError) -> None:
+    for field, msgs in (exc.message_dict.items() if hasattr(exc, "error_dict")
+                        else [("", exc.messages)]):
+        for m in msgs:
+            messages.error(request, f"{field}: {m}" if field else m)
+
+
+@login_required
+def plan_manage_list(request):
+    """Plans the regulator can see, with draw status and task counts."""
+    _staff(request.user)
+    plans = (SpotCheckPlan.objects.for_user(request.user).select_related("authority", "region")
+             .annotate(task_count=Count("tasks", filter=~Q(tasks__status=TaskStatus.REPLACED),
+                                        distinct=True)))
+    return render(request, "inspections/plans/manage_list.html", {"plans": plans})
+
+
+@login_required
+def plan_manage_detail(request, pk: int):
+    """One plan: quotas, draws with their commitments and results, teams, replacement forms."""
+    _staff(request.user)
+    plan = get_object_or_404(SpotCheckPlan.objects.for_user(request.user)
+                             .select_related("authority", "region"), pk=pk)
+    draws = list(plan.draws.select_related("created_by", "executed_by", "approved_by")
+                 .defer("pool", "inspector_pool").order_by("created_at"))
+    tasks = (InspectionTask.objects.for_user(request.user).filter(plan=plan)
+             .select_related("institution", "institution__region", "field", "draw")
+             .prefetch_related(Prefetch(
+                 "assignments", queryset=TaskAssignment.objects.select_related(
+                     "inspector", "inspector__authority", "draw").order_by("-active",
+                                                                           "-is_leader", "id")))
+             .order_by("draw_id", "stratum", "id"))
+    primary = next((d for d in draws if d.kind == "institutions"
+                    and d.status != DrawStatus.FAILED), None)
+    for d in draws:
+        d.problem_texts = [describe_problem(p) for p in d.result.get("problems", [])]
+    return render(request, "inspections/plans/manage_detail.html", {
+        "plan": plan, "quotas": plan.quotas.select_related("field"), "draws": draws,
+        "primary": primary, "tasks": tasks,
+        "can_manage": plan_can_manage(request.user, plan),
+        "run_form": ExternalValueForm(), "reason_form": ReasonForm(),
+    })
+
+
+def _managed_plan(request, pk: int) -> SpotCheckPlan:
+    _staff(request.user)
+    return get_object_or_404(SpotCheckPlan.objects.for_user(request.user), pk=pk)
+
+
+@login_required
+@require_POST
+def plan_publish_view(request, pk: int):
+    plan = _managed_plan(request, pk)
+    try:
+        plan_publish(plan=plan, user=request.user)
+        messages.success(request, _("The plan is published."))
+    except ValidationError as exc:
+        _errors(request, exc)
+    return redirect("inspections:plan_manage_detail", pk=plan.pk)
+
+
+@login_required
+@require_POST
+def draw_commit_view(request, pk: int):
+    """Freeze the pools and publish the seed commitment (before the draw)."""
+    plan = _managed_plan(request, pk)
+    try:
+        draw = draw_commit(plan=plan, user=request.user)
+        messages.success(request, _("Pool frozen (%(n)d institutions) and seed committed: "
+                                    "%(c)s") % {"n": draw.pool_size, "c": draw.commitment[:16]})
+    except ValidationError as exc:
+        _errors(request, exc)
+    return redirect("inspections:plan_manage_detail", pk=plan.pk)
+
+
+@login_required
+@require_POST
+def draw_run_view(request, pk: int):
+    """Run a committed draw with the external value, as a Celery task."""
+    _staff(request.user)
+    draw = get_object_or_404(Draw.objects.for_user(request.user).select_related("plan"), pk=pk)
+    if not plan_can_manage(request.user, draw.plan):
+        raise PermissionDenied
+    form = ExternalValueForm(request.POST)
+    if form.is_valid():
+        value, user_id = form.cleaned_data["external_value"], request.user.pk
+        transaction.on_commit(lambda: draw_run_task.delay(draw.pk, value, user_id))
+        messages.success(request, _("The draw has been started."))
+    else:
+        for err in form.errors.get("external_value", []):
+            messages.error(request, f"{_('External value')}: {err}")
+    return redirect("inspections:plan_manage_detail", pk=draw.plan_id)
+
+
+@login_required
+@require_POST
+def supplementary_institution_view(request, pk: int):
+    """Commit a supplementary draw that replaces a task's institution."""
+    _staff(request.user)
+    task = get_object_or_404(InspectionTask.objects.for_user(request.user)
+                             .select_related("plan", "institution", "draw"), pk=pk)
+    form = ReasonForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError({"reason": form.errors.get("reason", [])})
+        supplementary_institution_commit(task=task, reason=form.cleaned_data["reason"],
+                                         user=request.user)
+        messages.success(request, _("Supplementary draw committed; run it with an external "
+                                    "value."))
+    except ValidationError as exc:
+        _errors(request, exc)
+    return redirect("inspections:plan_manage_detail", pk=task.plan_id)
+
+
+@login_required
+@require_POST
+def supplementary_inspector_view(request, pk: int):
+    """Commit a supplementary draw that replaces one team member."""
+    _staff(request.user)
+    assignment = get_object_or_404(
+        TaskAssignment.objects.filter(task__in=InspectionTask.objects.for_user(request.user))
+        .select_related("task", "task__plan", "inspector__authority", "draw"), pk=pk)
+    form = ReasonForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError({"reason": form.errors.get("reason", [])})
+        supplementary_inspector_commit(assignment=assignment, reason=form.cleaned_data["reason"],
+                                       user=request.user)
+        messages.success(request, _("Supplementary draw committed; run it with an external "
+                                    "value."))
+    except ValidationError as exc:
+        _errors(request, exc)
+    return redirect("inspections:plan_manage_detail", pk=assignment.task.plan_id)

@@ -1,0 +1,74 @@
+"""Public pages (一公开, no login): published plans, their draws and results, draw verification.
+
+Sources: seed 002 §五(三) (publish plans and results); DOMAIN.md "A draw is reproducible and
+verifiable by an outsider".
+"""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch, Q
+from django.shortcuts import get_object_or_404, render
+
+from institutions.models import TestingField
+
+from ..drawing import algorithm as alg
+from ..models import Draw, DrawStatus, InspectionResult, InspectionTask, SpotCheckPlan, TaskStatus
+from ..services.draws import describe_problem
+
+
+def public_plan_list(request):
+    """Published plans, newest first."""
+    plans = (SpotCheckPlan.objects.published().select_related("authority", "region")
+             .annotate(task_count=Count("tasks", filter=~Q(tasks__status=TaskStatus.REPLACED),
+                                        distinct=True))
+             .order_by("-year", "-published_at"))
+    page = Paginator(plans, 30).get_page(request.GET.get("page"))
+    return render(request, "inspections/public/plan_list.html", {"page": page})
+
+
+def public_plan_detail(request, pk: int):
+    """A published plan: its rules and weights, draws (commitment before, seed after), drawn
+    institutions and their published results."""
+    plan = get_object_or_404(SpotCheckPlan.objects.published()
+                             .select_related("authority", "region"), pk=pk)
+    draws = list(plan.draws.defer("pool", "inspector_pool", "server_seed")
+                 .order_by("created_at"))
+    for d in draws:
+        d.problem_texts = [describe_problem(p) for p in d.result.get("problems", [])]
+    field_names = dict(TestingField.objects.values_list("code", "name"))
+    tasks = (InspectionTask.objects.filter(plan=plan)
+             .select_related("institution", "institution__region", "draw")
+             .prefetch_related(Prefetch("result", queryset=InspectionResult.objects.all()))
+             .annotate(team_size=Count("assignments", filter=Q(assignments__active=True)))
+             .order_by("draw__created_at", "stratum", "id"))
+    strata = []
+    for d in draws:
+        if d.kind == "institutions" and "institutions" in d.parameters:
+            for a in d.parameters["institutions"].get("allocation", []):
+                strata.append({**a, "name": field_names.get(a["stratum"], a["stratum"]),
+                               "probability": (a["count"] / a["size"]) if a["size"] else None})
+            break
+    return render(request, "inspections/public/plan_detail.html", {
+        "plan": plan, "draws": draws, "tasks": tasks, "strata": strata,
+        "field_names": field_names, "quotas": plan.quotas.select_related("field"),
+    })
+
+
+def public_draw_verify(request, pk: int):
+    """Replay a published draw from its public record with the same algorithm module the
+    offline verifier uses, and show MATCH or MISMATCH with each difference."""
+    from ..publication import draw_record
+
+    draw = get_object_or_404(Draw.objects.published().select_related("plan"), pk=pk)
+    record = draw_record(draw, request=request)
+    checks: list[str] = []
+    if draw.status == DrawStatus.COMMITTED:
+        outcome = "pending"
+    else:
+        checks = alg.replay(record, draw.pool, draw.inspector_pool or None)
+        outcome = "mismatch" if checks else "match"
+    return render(request, "inspections/public/draw_verify.html", {
+        "draw": draw, "record": record, "outcome": outcome, "checks": checks,
+        "algorithm_version": alg.ALGORITHM_VERSION,
+    })
