@@ -197,6 +197,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "loggers": {name: {"level": "WARNING"} for name in ("weasyprint", "fontTools", "PIL")},
 }
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
