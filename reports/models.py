@@ -49,7 +49,10 @@ class Report(models.Model):
     pdf = models.FileField(_("PDF"), upload_to="reports/%Y/", blank=True)
     xlsx = models.FileField(_("Excel workbook"), upload_to="reports/%Y/", blank=True)
     error = models.TextField(_("error"), blank=True)
+    language = models.CharField(_("language"), max_length=10, default=settings.LANGUAGE_CODE,
+                                help_text=_("Language the files are rendered in (the requester's)."))
     created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     objects = ReportQuerySet.as_manager()
@@ -61,3 +64,14 @@ class Report(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} · {self.plan}"
+
+    @property
+    def is_done(self) -> bool:
+        return self.status == ReportStatus.DONE
+
+    @property
+    def duration_seconds(self) -> float | None:
+        """Seconds from start to finish of the last run, ``None`` if it never finished."""
+        if self.started_at and self.finished_at:
+            return (self.finished_at - self.started_at).total_seconds()
+        return None
