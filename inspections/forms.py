@@ -35,9 +35,12 @@ class SelfInspectionForm(forms.Form):
                     "Required when the answer is no: the problem and its rectification")}))
 
     def items(self) -> list[dict]:
-        """``[{"number", "text", "answer": BoundField, "remark": BoundField}]`` for the template."""
+        """``[{"number", "text", "answer", "remark" (bound fields), "answer_label"}]``."""
+        labels = dict(SelfInspectionAnswer.choices)
         return [{"number": i + 1, "text": text, "answer": self[f"answer_{i}"],
-                 "remark": self[f"remark_{i}"]} for i, text in enumerate(self.focus_items)]
+                 "remark": self[f"remark_{i}"],
+                 "answer_label": labels.get(self[f"answer_{i}"].value(), "")}
+                for i, text in enumerate(self.focus_items)]
 
     def answers(self) -> list[dict]:
         """The cleaned answers: ``[{"answer": "yes"|"no"|"na"|"", "remark": str}, ...]``."""
@@ -59,11 +62,15 @@ class PledgeForm(forms.Form):
 class DateInput(forms.DateInput):
     input_type = "date"
 
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
 
 class ResultForm(forms.Form):
     """The result of an inspection task (seed 002 §五(三))."""
 
-    category = forms.ChoiceField(label=_("Result"), choices=ResultCategory.choices)
+    category = forms.ChoiceField(label=_("Result"),
+                                 choices=[("", "---------"), *ResultCategory.choices])
     follow_up = forms.ChoiceField(label=_("Follow-up measure"), choices=FollowUpMeasure.choices,
                                   initial=FollowUpMeasure.NONE)
     findings = forms.CharField(label=_("Findings"), required=False,

@@ -86,11 +86,12 @@ class ProgressRow:
 
     @property
     def status_badge(self) -> str:
-        return BADGE_CLASSES[self.status]
+        """CSS badge class; "missing" turns red only once the deadline has passed."""
+        return "" if self.status == MISSING and self.days_left >= 0 else BADGE_CLASSES[self.status]
 
     @property
     def pledge_badge(self) -> str:
-        return BADGE_CLASSES[self.pledge]
+        return "" if self.pledge == MISSING and self.days_left >= 0 else BADGE_CLASSES[self.pledge]
 
     @property
     def is_submitted(self) -> bool:

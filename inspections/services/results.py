@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
@@ -126,9 +127,10 @@ def result_record(*, task: InspectionTask, category: str, follow_up: str, findin
     credit = _credit_kind(category, follow_up)
     if credit is not None:
         kind, is_public = credit
-        description = _("%(plan)s: %(result)s. %(findings)s") % {
-            "plan": task.plan.title, "result": result.get_category_display(),
-            "findings": result.findings}
+        with translation.override(settings.LANGUAGE_CODE):  # the credit file's language
+            description = _("%(plan)s: %(result)s. %(findings)s") % {
+                "plan": task.plan.title, "result": result.get_category_display(),
+                "findings": result.findings}
         credit_event_record(institution=task.institution, kind=kind, occurred_on=checked_on,
                             description=description.strip(), source_task=task,
                             is_public=is_public, user=user)

@@ -23,6 +23,8 @@ from ..models import (
 )
 from ..selectors import (
     BADGE_CLASSES,
+    DRAFT,
+    MISSING,
     PLEDGE_LABELS,
     STATUS_LABELS,
     campaigns_for,
@@ -32,6 +34,11 @@ from ..selectors import (
 )
 from ..services.campaigns import pledge_sign as pledge_sign_service
 from ..services.campaigns import self_inspection_save
+
+
+def _badge(status: str, due_passed: bool) -> str:
+    """CSS badge class; "missing" turns red only once the deadline has passed."""
+    return "" if status == MISSING and not due_passed else BADGE_CLASSES[status]
 
 
 def _require_institution_user(user) -> None:
@@ -55,13 +62,16 @@ def portal_home(request):
     for campaign in campaigns:
         status = submission_status(campaign=campaign, submission=submissions.get(campaign.pk))
         pledge = pledge_status(campaign=campaign, pledge=pledges.get(campaign.pk))
+        countdown = deadline_countdown(due=campaign.due, today=today)
+        due_passed = countdown["state"] == "past"
         rows.append({
-            "campaign": campaign, "countdown": deadline_countdown(due=campaign.due, today=today),
+            "campaign": campaign, "countdown": countdown,
             "drawn": campaign.plan_id in drawn_plans,
             "status": status, "status_label": STATUS_LABELS[status],
-            "status_badge": BADGE_CLASSES[status], "editable": status in ("missing", "draft"),
+            "status_badge": _badge(status, due_passed),
+            "editable": status in (MISSING, DRAFT),
             "pledge": pledge, "pledge_label": PLEDGE_LABELS[pledge],
-            "pledge_badge": BADGE_CLASSES[pledge]})
+            "pledge_badge": _badge(pledge, due_passed)})
     orders = (RectificationOrder.objects.for_user(user)
               .exclude(status=RectificationStatus.ACCEPTED)
               .select_related("task__plan").order_by("deadline", "pk"))
@@ -100,7 +110,8 @@ def self_inspection_edit(request, pk: int):
     status = submission_status(campaign=campaign, submission=submission)
     return render(request, "inspections/portal/self_inspection.html", {
         "campaign": campaign, "form": form, "submission": submission, "read_only": read_only,
-        "status_label": STATUS_LABELS[status], "status_badge": BADGE_CLASSES[status],
+        "status_label": STATUS_LABELS[status],
+        "status_badge": _badge(status, campaign.due < timezone.localdate()),
         "countdown": deadline_countdown(due=campaign.due)})
 
 

@@ -45,7 +45,7 @@ def task_result(request, pk: int):
     if not (user.is_inspector or user.is_platform_admin):
         raise PermissionDenied(_("Only inspectors record results."))
     task = get_object_or_404(
-        InspectionTask.objects.for_user(user).select_related("plan", "institution__region")
+        InspectionTask.objects.for_user(user).select_related("plan", "institution__region", "field")
         .prefetch_related(_team(), "rectification_orders"), pk=pk)
     result = InspectionResult.objects.filter(task=task).select_related("recorded_by").first()
     form = None

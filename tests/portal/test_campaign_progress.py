@@ -93,3 +93,10 @@ def test_it_uses_a_constant_number_of_queries(campaign, plan, draw, admin_user,
     with django_assert_max_num_queries(3):
         rows = campaign_progress(campaign=campaign, user=admin_user)
     assert len(rows) == 15
+
+
+def test_a_missing_form_turns_red_only_after_the_deadline(campaign, task, admin_user):
+    before = campaign_progress(campaign=campaign, user=admin_user, today=dt.date(2023, 10, 27))
+    after = campaign_progress(campaign=campaign, user=admin_user, today=dt.date(2023, 10, 28))
+    assert (before[0].status_badge, before[0].is_overdue) == ("", False)
+    assert (after[0].status_badge, after[0].is_overdue) == ("bad", True)

@@ -18,7 +18,8 @@ def url(task):
 def test_it_shows_the_seven_categories(client_as, task, inspector_user):
     r = client_as(inspector_user).get(url(task))
     assert r.status_code == 200
-    assert len(r.context["form"].fields["category"].choices) == 7
+    choices = [value for value, _label in r.context["form"].fields["category"].choices if value]
+    assert len(choices) == 7
 
 
 def test_it_records_a_clean_result(client_as, task, inspector_user):
