@@ -15,8 +15,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 import math
-from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from typing import NamedTuple
 
 ALGORITHM_VERSION = "tic-draw-1"
 POOL_HEADER = "#tic-draw-1 institutions\tcode\tstratum\tcentre\trisk\tfield\tregion"
@@ -38,8 +38,7 @@ class DrawError(Exception):
 # --------------------------------------------------------------------------------------------
 # Pools
 # --------------------------------------------------------------------------------------------
-@dataclass(frozen=True, slots=True)
-class Entry:
+class Entry(NamedTuple):
     """An institution in the pool: USCC ``code``, its ``stratum``, national-centre flag, credit
     risk class (``A``–``D`` or ``-``), primary field code and 6-digit region code."""
 
@@ -51,8 +50,7 @@ class Entry:
     region: str
 
 
-@dataclass(frozen=True, slots=True)
-class InspectorEntry:
+class InspectorEntry(NamedTuple):
     """An inspector in the pool: enforcement card ``code``, department, field codes, home
     county (``-`` if none) and ``ties``: institution code → recusal reason."""
 
@@ -60,7 +58,7 @@ class InspectorEntry:
     department: str
     fields: frozenset[str]
     county: str
-    ties: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
+    ties: dict[str, str]
 
 
 def _clean(value: str) -> str:
@@ -88,13 +86,12 @@ def pool_parse(text: str) -> list[Entry]:
     lines = text.split("\n")
     if lines[0] != POOL_HEADER or lines[-1] != "":
         raise ValueError("not a tic-draw-1 institution pool")
-    out = []
-    for n, line in enumerate(lines[1:-1], start=2):
-        parts = line.split("\t")
-        if len(parts) != 6:
-            raise ValueError(f"pool line {n}: expected 6 columns")
-        out.append(Entry(parts[0], parts[1], parts[2] == "1", parts[3], parts[4], parts[5]))
-    return out
+    try:
+        return [Entry(code, stratum, centre == "1", risk, fld, region)
+                for code, stratum, centre, risk, fld, region
+                in (line.split("\t") for line in lines[1:-1])]
+    except ValueError as exc:
+        raise ValueError("pool lines must have 6 tab-separated columns") from exc
 
 
 def inspector_pool_serialize(entries: list[InspectorEntry]) -> str:
@@ -112,15 +109,15 @@ def inspector_pool_parse(text: str) -> list[InspectorEntry]:
     lines = text.split("\n")
     if lines[0] != INSPECTOR_POOL_HEADER or lines[-1] != "":
         raise ValueError("not a tic-draw-1 inspector pool")
-    out = []
-    for n, line in enumerate(lines[1:-1], start=2):
-        parts = line.split("\t")
-        if len(parts) != 5:
-            raise ValueError(f"inspector pool line {n}: expected 5 columns")
-        ties = dict(t.split(":", 1) for t in parts[4].split(",")) if parts[4] else {}
-        fields = frozenset(parts[2].split(",")) if parts[2] else frozenset()
-        out.append(InspectorEntry(parts[0], parts[1], fields, parts[3], ties))
-    return out
+    empty: frozenset[str] = frozenset()
+    try:
+        return [InspectorEntry(code, dept, frozenset(fields.split(",")) if fields else empty,
+                               county,
+                               dict(t.split(":", 1) for t in ties.split(",")) if ties else {})
+                for code, dept, fields, county, ties
+                in (line.split("\t") for line in lines[1:-1])]
+    except ValueError as exc:
+        raise ValueError("inspector pool lines must have 5 tab-separated columns") from exc
 
 
 def sha256_hex(text: str) -> str:
@@ -154,7 +151,13 @@ def inspector_seed_derive(seed: str, inspector_pool_digest: str) -> str:
 
 def key_of(seed: str, code: str) -> str:
     """HMAC-SHA256(key = seed bytes, message = code UTF-8), hex: the ranking key of ``code``."""
-    return hmac.new(bytes.fromhex(seed), code.encode("utf-8"), hashlib.sha256).hexdigest()
+    return hmac.digest(bytes.fromhex(seed), code.encode("utf-8"), "sha256").hex()
+
+
+def keys_of(seed: str, codes) -> list[str]:
+    """:func:`key_of` for many codes (one key schedule, OpenSSL's one-shot HMAC)."""
+    key, digest = bytes.fromhex(seed), hmac.digest
+    return [digest(key, c.encode("utf-8"), "sha256").hex() for c in codes]
 
 
 def weighted_rank(key: str, weight: float) -> float:
@@ -299,7 +302,7 @@ def select_institutions(seed: str, entries: list[Entry], allocation: list[dict],
                       ([e for e in members if not e.centre], a["count"] - a["centres"])]
         rank = 0
         for group, n in groups:
-            keyed = [(key_of(seed, e.code), e) for e in group]
+            keyed = list(zip(keys_of(seed, [e.code for e in group]), group, strict=True))
             if weights:
                 keyed.sort(key=lambda ke: (weighted_rank(ke[0], float(weights.get(ke[1].risk, 1))),
                                            ke[0]))
@@ -332,7 +335,8 @@ def select_teams(seed: str, inspectors: list[InspectorEntry], tasks: list[dict],
     fallback ``no_field_match``. The first pick leads the team. Raises ``DrawError`` listing
     every task that cannot be staffed and why — never a partial result.
     """
-    keyed = sorted(((key_of(seed, i.code), i) for i in inspectors), key=lambda ki: ki[0])
+    keyed = sorted(zip(keys_of(seed, [i.code for i in inspectors]), inspectors, strict=True),
+                   key=lambda ki: ki[0])
     buckets: dict[tuple[str | None, str | None], list[tuple[str, InspectorEntry]]] = {}
     for k, i in keyed:  # each bucket stays sorted by key
         for f in (*i.fields, None):

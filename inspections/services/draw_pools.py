@@ -71,7 +71,7 @@ def risk_classes() -> dict[int, str]:
     """Latest credit risk class per institution id from the credit app (one query)."""
     rows = RiskClassification.objects.order_by("institution_id", "-assessed_on", "-id")
     out: dict[int, str] = {}
-    for inst_id, cls in rows.values_list("institution_id", "risk_class").iterator(chunk_size=5000):
+    for inst_id, cls in rows.values_list("institution_id", "risk_class"):
         out.setdefault(inst_id, cls)
     return out
 
@@ -100,8 +100,7 @@ def institution_pool_build(*, plan: SpotCheckPlan, at: dt.datetime,
         through = Institution.fields.through.objects.all()
         if prefix:
             through = through.filter(institution__region__code__startswith=prefix)
-        for inst_id, fid in through.values_list("institution_id", "testingfield_id").iterator(
-                chunk_size=20000):
+        for inst_id, fid in through.values_list("institution_id", "testingfield_id"):
             other_fields[inst_id].append(field_codes[fid])
     recent: set[int] = set()
     months = plan.exclude_checked_months
@@ -116,8 +115,7 @@ def institution_pool_build(*, plan: SpotCheckPlan, at: dt.datetime,
     ids: dict[str, int] = {}
     rows = base.values_list("id", "uscc", "status", "nature", "primary_field_id",
                             "is_national_centre", "credit_class", "region_id")
-    for inst_id, code, status, nature, pf_id, centre, recorded, region in rows.iterator(
-            chunk_size=20000):
+    for inst_id, code, status, nature, pf_id, centre, recorded, region in rows:
         if status != InstitutionStatus.ACTIVE:
             exclusions[f"status_{status}"] += 1
             continue
@@ -171,8 +169,7 @@ def inspector_pool_build(*, plan: SpotCheckPlan, at: dt.datetime
     field_codes = dict(TestingField.objects.values_list("id", "code"))
     fields: dict[int, set[str]] = defaultdict(set)
     through = Inspector.fields.through.objects.filter(inspector__in=qs)
-    for ins_id, fid in through.values_list("inspector_id", "testingfield_id").iterator(
-            chunk_size=20000):
+    for ins_id, fid in through.values_list("inspector_id", "testingfield_id"):
         fields[ins_id].add(field_codes[fid])
     ties: dict[int, dict[str, str]] = defaultdict(dict)
     for ins_id, code, kind in Recusal.objects.filter(inspector__in=qs).values_list(
@@ -188,7 +185,7 @@ def inspector_pool_build(*, plan: SpotCheckPlan, at: dt.datetime
     ids: dict[str, int] = {}
     rows = qs.values_list("id", "card_number", "authority__department", "home_county_id",
                           "former_employer__uscc", "employed_until")
-    for ins_id, card, dept, county, employer, until in rows.iterator(chunk_size=20000):
+    for ins_id, card, dept, county, employer, until in rows:
         t = ties.get(ins_id, {})
         if employer and (until is None or until >= since):
             t = {**t, employer: RecusalKind.FORMER_EMPLOYER}
