@@ -28,6 +28,7 @@ urlpatterns += [
     path("plans/<int:pk>/", plans.plan_manage_detail, name="plan_manage_detail"),
     path("plans/<int:pk>/publish/", plans.plan_publish_view, name="plan_publish"),
     path("plans/<int:pk>/draw/commit/", plans.draw_commit_view, name="draw_commit"),
+    path("plans/<int:pk>/results/publish/", plans.results_publish_view, name="results_publish"),
     path("draws/<int:pk>/run/", plans.draw_run_view, name="draw_run"),
     path("tasks/<int:pk>/replace-institution/", plans.supplementary_institution_view,
          name="supplementary_institution"),

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from ..models import (
     Draw,
     DrawStatus,
+    InspectionResult,
     InspectionTask,
     SpotCheckPlan,
     TaskAssignment,
@@ -89,7 +90,10 @@ def plan_manage_detail(request, pk: int):
                     and d.status != DrawStatus.FAILED), None)
     for d in draws:
         d.problem_texts = [describe_problem(p) for p in d.result.get("problems", [])]
+    recorded = InspectionResult.objects.filter(task__in=tasks)
     return render(request, "inspections/plans/manage_detail.html", {
+        "results_unpublished": recorded.filter(published=False).count(),
+        "results_published": recorded.filter(published=True).count(),
         "plan": plan, "quotas": plan.quotas.select_related("field"), "draws": draws,
         "primary": primary, "tasks": tasks,
         "can_manage": plan_can_manage(request.user, plan),
@@ -123,6 +127,21 @@ def draw_commit_view(request, pk: int):
         draw = draw_commit(plan=plan, user=request.user)
         messages.success(request, _("Pool frozen (%(n)d institutions) and seed committed: "
                                     "%(c)s") % {"n": draw.pool_size, "c": draw.commitment[:16]})
+    except ValidationError as exc:
+        _errors(request, exc)
+    return redirect("inspections:plan_manage_detail", pk=plan.pk)
+
+
+@login_required
+@require_POST
+def results_publish_view(request, pk: int):
+    """Publish the recorded results of the plan that lie in the regulator's region (一公开)."""
+    from ..services.results import results_publish
+
+    plan = _managed_plan(request, pk)
+    try:
+        n = results_publish(plan=plan, user=request.user)
+        messages.success(request, _("%(n)d results published.") % {"n": n})
     except ValidationError as exc:
         _errors(request, exc)
     return redirect("inspections:plan_manage_detail", pk=plan.pk)

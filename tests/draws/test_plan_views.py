@@ -93,3 +93,25 @@ def test_public_plan_page_query_count_does_not_grow_with_tasks(
     assert r.status_code == 200
     with django_assert_max_num_queries(10):
         assert staff.get(f"/inspections/plans/{provincial_plan.pk}/").status_code == 200
+
+
+def test_organizer_publishes_recorded_results_from_the_plan_page(
+        client_as, provincial_plan, gd_organizer, admin_user):
+    import datetime as dt
+
+    from inspections.models import InspectionResult, ResultCategory
+    from inspections.services.draws import draw_commit, draw_execute
+    from inspections.services.results import result_record
+
+    draw = draw_commit(plan=provincial_plan, user=gd_organizer)
+    draw_execute(draw_id=draw.pk, external_value="1", user_id=None)
+    task = InspectionTask.objects.filter(plan=provincial_plan).first()
+    result_record(task=task, category=ResultCategory.NO_PROBLEM, follow_up="none", findings="",
+                  checked_on=dt.date(2026, 4, 1), user=admin_user)
+    page = client_as(None).get(f"/inspections/public/plans/{provincial_plan.pk}/").content.decode()
+    assert str(ResultCategory.NO_PROBLEM.label) not in page
+    r = client_as(gd_organizer).post(f"/inspections/plans/{provincial_plan.pk}/results/publish/")
+    assert r.status_code == 302
+    assert InspectionResult.objects.get(task=task).published
+    page = client_as(None).get(f"/inspections/public/plans/{provincial_plan.pk}/").content.decode()
+    assert str(ResultCategory.NO_PROBLEM.label) in page
