@@ -6,6 +6,7 @@ GB 32100-2015 (unified social credit code).
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -181,3 +182,66 @@ class AuthorizedSignatory(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class RegistryImportStatus(models.TextChoices):
+    SUCCEEDED = "succeeded", _("Succeeded")
+    REJECTED = "rejected", _("Rejected")
+
+
+class RegistryImportQuerySet(models.QuerySet):
+    def for_user(self, user) -> RegistryImportQuerySet:
+        """The imports ``user`` may see: admin all, a regulator his own, anyone else none."""
+        prefix = region_prefix_for(user)
+        if prefix == "":
+            return self
+        if prefix is not None:
+            return self.filter(uploaded_by=user)
+        return self.none()
+
+
+class RegistryImport(models.Model):
+    """One upload of the institution registry workbook and its problem report.
+
+    ``problems`` holds the first problems found (``{"row", "column", "message"}``: spreadsheet
+    row number with the header as row 1, Chinese column header, translated message; ``row`` and
+    ``column`` are null for a problem of the whole file); ``problem_count`` counts all of them.
+    A rejected import wrote nothing. Written by ``institutions.registry.registry_import``.
+    """
+
+    file_name = models.CharField(_("file name"), max_length=255)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"),
+                                    null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="registry_imports")
+    status = models.CharField(_("status"), max_length=12, choices=RegistryImportStatus.choices)
+    row_count = models.PositiveIntegerField(_("data rows"), default=0)
+    created_count = models.PositiveIntegerField(_("institutions created"), default=0)
+    updated_count = models.PositiveIntegerField(_("institutions updated"), default=0)
+    unchanged_count = models.PositiveIntegerField(_("institutions unchanged"), default=0)
+    certificates_created = models.PositiveIntegerField(_("certificates created"), default=0)
+    certificates_updated = models.PositiveIntegerField(_("certificates updated"), default=0)
+    problems = models.JSONField(_("problems"), default=list, blank=True)
+    problem_count = models.PositiveIntegerField(_("number of problems"), default=0)
+    started_at = models.DateTimeField(_("started at"))
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    objects = RegistryImportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("registry import")
+        verbose_name_plural = _("registry imports")
+        ordering = ["-started_at"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.started_at:%Y-%m-%d %H:%M})"
+
+    @property
+    def succeeded(self) -> bool:
+        return self.status == RegistryImportStatus.SUCCEEDED
+
+    @property
+    def seconds(self) -> float | None:
+        """Wall-clock duration of the import in seconds (``None`` while unfinished)."""
+        if self.finished_at is None:
+            return None
+        return (self.finished_at - self.started_at).total_seconds()
