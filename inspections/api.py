@@ -50,3 +50,25 @@ def draw_pool(request, pk: int):
 def draw_inspector_pool(request, pk: int):
     """``GET /api/public/draws/{id}/inspector-pool.tsv``: the frozen inspector pool."""
     return _text(_published_draw(pk).inspector_pool, f"draw-{pk}-inspector-pool.tsv")
+
+
+VERIFIER_FILES = {
+    "verify_draw.py": ("scripts", "verify_draw.py"),
+    "algorithm.py": ("inspections", "drawing", "algorithm.py"),
+}
+
+
+def verifier_file(request, name: str):
+    """``GET /api/public/verifier/{verify_draw.py|algorithm.py}``: the two files of the
+    offline verifier (standard library only); put them in one folder and run the first."""
+    from pathlib import Path
+
+    from django.conf import settings
+    from django.http import Http404
+
+    if name not in VERIFIER_FILES:
+        raise Http404
+    body = Path(settings.BASE_DIR, *VERIFIER_FILES[name]).read_text(encoding="utf-8")
+    response = HttpResponse(body, content_type="text/x-python; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

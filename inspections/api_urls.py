@@ -7,4 +7,5 @@ urlpatterns = [
     path("draws/<int:pk>/pool.tsv", api.draw_pool, name="api-draw-pool"),
     path("draws/<int:pk>/inspector-pool.tsv", api.draw_inspector_pool,
          name="api-draw-inspector-pool"),
+    path("verifier/<str:name>", api.verifier_file, name="api-verifier-file"),
 ]

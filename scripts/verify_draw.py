@@ -11,8 +11,9 @@ seed commitment, the seed, the allocation, the selected institutions and (given 
 pool) the teams, following ``docs/draw.md`` (algorithm tic-draw-1), and prints ``MATCH`` (exit
 status 0) or ``MISMATCH`` with each difference (exit status 1). Exit status 2: unreadable input.
 
-The algorithm lives in ``inspections/drawing/algorithm.py`` next to this script's repository root;
-that module imports nothing outside the standard library, so the two files are all you need.
+The algorithm is ``inspections/drawing/algorithm.py`` of the platform's repository; it imports
+nothing outside the standard library. Outside the repository, put ``algorithm.py`` (downloadable
+from any draw's "verify" page) next to this script: the two files are all you need.
 """
 
 from __future__ import annotations
@@ -21,9 +22,13 @@ import json
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from inspections.drawing import algorithm  # noqa: E402
+HERE = Path(__file__).resolve().parent
+if (HERE / "algorithm.py").exists():  # downloaded next to this script
+    sys.path.insert(0, str(HERE))
+    import algorithm  # type: ignore[import-not-found]  # noqa: E402
+else:  # inside the repository
+    sys.path.insert(0, str(HERE.parent))
+    from inspections.drawing import algorithm  # noqa: E402
 
 
 def main(argv: list[str]) -> int:

@@ -107,10 +107,6 @@ class Draw(models.Model):
     def __str__(self) -> str:
         return f"{self.plan} · {self.get_kind_display()} #{self.pk}"
 
-    @property
-    def is_completed(self) -> bool:
-        return self.status == DrawStatus.COMPLETED
-
     def save(self, *args, **kwargs):
         """Save a new or committed draw; refuse any change to a completed or failed one."""
         if self.pk is not None:
@@ -121,6 +117,10 @@ class Draw(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValidationError(_("Draw records are append-only."))
+
+    @property
+    def is_completed(self) -> bool:
+        return self.status == DrawStatus.COMPLETED
 
 
 class DrawSelection(models.Model):

@@ -17,6 +17,19 @@ from ..models import Draw, DrawStatus, InspectionResult, InspectionTask, SpotChe
 from ..services.draws import describe_problem
 
 
+def inclusion_probabilities(a: dict) -> dict:
+    """Exact inclusion probabilities of an unweighted stratum allocation (docs/draw.md §4):
+    ``probability`` = count/size; with a national-centre sub-quota also ``p_centres`` =
+    centres/centres in pool and ``p_others`` = (count − centres)/(size − centres in pool)."""
+    out = {"probability": a["count"] / a["size"] if a["size"] else None,
+           "p_centres": None, "p_others": None}
+    if a.get("centres") is not None:
+        nc, no = a["centres_in_pool"], a["size"] - a["centres_in_pool"]
+        out["p_centres"] = a["centres"] / nc if nc else 0.0
+        out["p_others"] = (a["count"] - a["centres"]) / no if no else 0.0
+    return out
+
+
 def public_plan_list(request):
     """Published plans, newest first."""
     plans = (SpotCheckPlan.objects.published().select_related("authority", "region")
@@ -47,7 +60,7 @@ def public_plan_detail(request, pk: int):
         if d.kind == "institutions" and "institutions" in d.parameters:
             for a in d.parameters["institutions"].get("allocation", []):
                 strata.append({**a, "name": field_names.get(a["stratum"], a["stratum"]),
-                               "probability": (a["count"] / a["size"]) if a["size"] else None})
+                               **inclusion_probabilities(a)})
             break
     return render(request, "inspections/public/plan_detail.html", {
         "plan": plan, "draws": draws, "tasks": tasks, "strata": strata,

@@ -139,3 +139,11 @@ def test_same_county_recusal_is_optional():
     teams = alg.select_teams("01" * 32, pool, task, {"per_task": 2, "cap": 5,
                                                       "same_county": True})
     assert {m["code"] for m in teams[0]["members"]} == {"I3", "I4"}
+
+
+def test_published_inclusion_probabilities_split_centres_and_others():
+    from inspections.views.public import inclusion_probabilities
+
+    got = inclusion_probabilities({"stratum": "07", "size": 100, "centres_in_pool": 10,
+                                   "count": 10, "centres": 2})
+    assert got == {"probability": 0.1, "p_centres": 0.2, "p_others": 8 / 90}

@@ -70,3 +70,20 @@ def test_draw_of_an_unpublished_plan_is_not_public(client, provincial_plan, gd_o
     type(provincial_plan).objects.filter(pk=provincial_plan.pk).update(status="draft")
     assert client.get(f"/api/public/draws/{draw.pk}/").status_code == 404
     assert client.get(f"/api/public/draws/{draw.pk}/pool.tsv").status_code == 404
+
+
+def test_downloaded_verifier_works_outside_the_repository(
+        tmp_path, client, provincial_plan, gd_organizer):
+    draw = draw_commit(plan=provincial_plan, user=gd_organizer)
+    draw_execute(draw_id=draw.pk, external_value="outsider", user_id=None)
+    record, pool, ipool = published(client, draw)
+    for name in ("verify_draw.py", "algorithm.py"):
+        body = client.get(f"/api/public/verifier/{name}").content
+        (tmp_path / name).write_bytes(body)
+    (tmp_path / "draw.json").write_text(json.dumps(record), encoding="utf-8")
+    (tmp_path / "pool.tsv").write_bytes(pool)
+    (tmp_path / "ipool.tsv").write_bytes(ipool)
+    out = subprocess.run([sys.executable, "-S", "-I", "verify_draw.py", "draw.json", "pool.tsv",
+                          "ipool.tsv"], cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0 and out.stdout.startswith("MATCH"), out.stdout + out.stderr
+    assert client.get("/api/public/verifier/settings.py").status_code == 404
