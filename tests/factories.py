@@ -9,9 +9,9 @@ import factory
 from factory.django import DjangoModelFactory
 
 from accounts.models import Role, User
+from inspections.models import Authority, AuthorityLevel, Department, Inspector
 from institutions.codes import certificate_number_make, uscc_make
 from institutions.models import Institution, Region, TestingField
-from inspections.models import Authority, AuthorityLevel, Department, Inspector
 from qualifications.models import Certificate
 
 _serial = itertools.count(10_000_000)

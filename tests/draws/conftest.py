@@ -8,9 +8,9 @@ import itertools
 import pytest
 
 from accounts.models import Role
+from inspections.models import Authority, Inspector, PlanQuota, SpotCheckPlan
 from institutions.codes import uscc_make
 from institutions.models import Institution, TestingField
-from inspections.models import Authority, Inspector, PlanQuota, SpotCheckPlan
 
 from ..factories import UserFactory
 

@@ -82,7 +82,7 @@ def test_seed_and_commitment_follow_the_specification():
     server = "11" * 32
     digest = "22" * 32
     assert alg.commitment_of(server) == hashlib.sha256(bytes.fromhex(server)).hexdigest()
-    expected = hashlib.sha256(bytes.fromhex(server) + "8,1,5".encode()
+    expected = hashlib.sha256(bytes.fromhex(server) + b"8,1,5"
                               + bytes.fromhex(digest)).hexdigest()
     assert alg.seed_derive(server, "8,1,5", digest) == expected
 
