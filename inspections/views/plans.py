@@ -106,16 +106,33 @@ def _managed_plan(request, pk: int) -> SpotCheckPlan:
     return get_object_or_404(SpotCheckPlan.objects.for_user(request.user), pk=pk)
 
 
+def _act(request, plan_id: int, action):
+    """Run ``action()`` (it returns the success message), show a ``ValidationError`` as
+    messages naming the field, and go back to the plan page."""
+    try:
+        messages.success(request, action())
+    except ValidationError as exc:
+        _errors(request, exc)
+    return redirect("inspections:plan_manage_detail", pk=plan_id)
+
+
+def _reason(request) -> str:
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        raise ValidationError({"reason": form.errors.get("reason", [])})
+    return form.cleaned_data["reason"]
+
+
 @login_required
 @require_POST
 def plan_publish_view(request, pk: int):
+    """Publish a draft plan: its quotas, weights and rules become public."""
     plan = _managed_plan(request, pk)
-    try:
+
+    def action():
         plan_publish(plan=plan, user=request.user)
-        messages.success(request, _("The plan is published."))
-    except ValidationError as exc:
-        _errors(request, exc)
-    return redirect("inspections:plan_manage_detail", pk=plan.pk)
+        return _("The plan is published.")
+    return _act(request, plan.pk, action)
 
 
 @login_required
@@ -123,13 +140,12 @@ def plan_publish_view(request, pk: int):
 def draw_commit_view(request, pk: int):
     """Freeze the pools and publish the seed commitment (before the draw)."""
     plan = _managed_plan(request, pk)
-    try:
+
+    def action():
         draw = draw_commit(plan=plan, user=request.user)
-        messages.success(request, _("Pool frozen (%(n)d institutions) and seed committed: "
-                                    "%(c)s") % {"n": draw.pool_size, "c": draw.commitment[:16]})
-    except ValidationError as exc:
-        _errors(request, exc)
-    return redirect("inspections:plan_manage_detail", pk=plan.pk)
+        return _("Pool frozen (%(n)d institutions) and seed committed: %(c)s") % {
+            "n": draw.pool_size, "c": draw.commitment[:16]}
+    return _act(request, plan.pk, action)
 
 
 @login_required
@@ -139,12 +155,8 @@ def results_publish_view(request, pk: int):
     from ..services.results import results_publish
 
     plan = _managed_plan(request, pk)
-    try:
-        n = results_publish(plan=plan, user=request.user)
-        messages.success(request, _("%(n)d results published.") % {"n": n})
-    except ValidationError as exc:
-        _errors(request, exc)
-    return redirect("inspections:plan_manage_detail", pk=plan.pk)
+    return _act(request, plan.pk, lambda: _("%(n)d results published.") % {
+        "n": results_publish(plan=plan, user=request.user)})
 
 
 @login_required
@@ -166,6 +178,9 @@ def draw_run_view(request, pk: int):
     return redirect("inspections:plan_manage_detail", pk=draw.plan_id)
 
 
+SUPPLEMENTARY_DONE = gettext_lazy("Supplementary draw committed; run it with an external value.")
+
+
 @login_required
 @require_POST
 def supplementary_institution_view(request, pk: int):
@@ -173,17 +188,11 @@ def supplementary_institution_view(request, pk: int):
     _staff(request.user)
     task = get_object_or_404(InspectionTask.objects.for_user(request.user)
                              .select_related("plan", "institution", "draw"), pk=pk)
-    form = ReasonForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise ValidationError({"reason": form.errors.get("reason", [])})
-        supplementary_institution_commit(task=task, reason=form.cleaned_data["reason"],
-                                         user=request.user)
-        messages.success(request, _("Supplementary draw committed; run it with an external "
-                                    "value."))
-    except ValidationError as exc:
-        _errors(request, exc)
-    return redirect("inspections:plan_manage_detail", pk=task.plan_id)
+
+    def action():
+        supplementary_institution_commit(task=task, reason=_reason(request), user=request.user)
+        return SUPPLEMENTARY_DONE
+    return _act(request, task.plan_id, action)
 
 
 @login_required
@@ -194,14 +203,9 @@ def supplementary_inspector_view(request, pk: int):
     assignment = get_object_or_404(
         TaskAssignment.objects.filter(task__in=InspectionTask.objects.for_user(request.user))
         .select_related("task", "task__plan", "inspector__authority", "draw"), pk=pk)
-    form = ReasonForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise ValidationError({"reason": form.errors.get("reason", [])})
-        supplementary_inspector_commit(assignment=assignment, reason=form.cleaned_data["reason"],
+
+    def action():
+        supplementary_inspector_commit(assignment=assignment, reason=_reason(request),
                                        user=request.user)
-        messages.success(request, _("Supplementary draw committed; run it with an external "
-                                    "value."))
-    except ValidationError as exc:
-        _errors(request, exc)
-    return redirect("inspections:plan_manage_detail", pk=assignment.task.plan_id)
+        return SUPPLEMENTARY_DONE
+    return _act(request, assignment.task.plan_id, action)

@@ -115,3 +115,24 @@ def test_organizer_publishes_recorded_results_from_the_plan_page(
     assert InspectionResult.objects.get(task=task).published
     page = client_as(None).get(f"/inspections/public/plans/{provincial_plan.pk}/").content.decode()
     assert str(ResultCategory.NO_PROBLEM.label) in page
+
+
+def test_replacements_are_committed_from_the_plan_page_with_a_reason(
+        client_as, provincial_plan, gd_organizer, outsider_regulator):
+    from inspections.models import TaskAssignment
+    from inspections.services.draws import draw_commit, draw_execute
+
+    draw = draw_commit(plan=provincial_plan, user=gd_organizer)
+    draw_execute(draw_id=draw.pk, external_value="1", user_id=None)
+    task = InspectionTask.objects.filter(plan=provincial_plan).first()
+    member = TaskAssignment.objects.filter(task=task).first()
+    c = client_as(gd_organizer)
+    c.post(f"/inspections/tasks/{task.pk}/replace-institution/", {"reason": ""})
+    assert Draw.objects.filter(plan=provincial_plan).count() == 1
+    assert client_as(outsider_regulator).post(
+        f"/inspections/tasks/{task.pk}/replace-institution/", {"reason": "x"}).status_code == 404
+    c.post(f"/inspections/tasks/{task.pk}/replace-institution/", {"reason": "机构已注销"})
+    c.post(f"/inspections/assignments/{member.pk}/replace/", {"reason": "申报回避"})
+    kinds = set(Draw.objects.filter(plan=provincial_plan, parent=draw)
+                .values_list("kind", "reason"))
+    assert kinds == {("supp_institution", "机构已注销"), ("supp_inspector", "申报回避")}
