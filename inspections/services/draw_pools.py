@@ -10,9 +10,9 @@ belongs to exactly one stratum — its primary field's stratum if the plan names
 the catch-all stratum ("其他") if the plan has one; else the first of the plan's strata, in plan
 order, among its other fields. In the class-ratio mode the strata are the credit risk classes.
 
-Inspector pool: active inspectors with an enforcement card valid on the draw date, from the
-departments taking part (the organizing and participating authorities), inside the plan's
-jurisdiction. Each carries its recusal ties: declared ties (``Recusal``), a former employer
+Inspector pool: active inspectors with an enforcement card valid on the draw date, of the
+authorities taking part (the organizing and participating authorities, wherever they sit) and of
+the other authorities of the same departments inside the plan's jurisdiction. Each carries its recusal ties: declared ties (``Recusal``), a former employer
 within ``plan.recuse_former_employer_years``, and (rotation) the institutions he inspected in the
 previous cycle (plans of ``plan.year - 1``).
 """
@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
+
+from django.db.models import Q
 
 from accounts.scoping import region_code_prefix
 from credit.models import RiskClassification
@@ -162,10 +164,13 @@ def inspector_pool_build(*, plan: SpotCheckPlan, at: dt.datetime
     """Read the inspector registry; return ``(entries, ids_by_card_number)``."""
     day = at.date()
     prefix = region_code_prefix(plan.region_id)
-    qs = Inspector.objects.filter(active=True, card_valid_until__gte=day,
-                                  authority__department__in=plan_departments(plan))
+    taking_part = [plan.authority_id, *plan.participating_authorities.values_list("id",
+                                                                                flat=True)]
+    same_departments = Q(authority__department__in=plan_departments(plan))
     if prefix:
-        qs = qs.filter(authority__region__code__startswith=prefix)
+        same_departments &= Q(authority__region__code__startswith=prefix)
+    qs = Inspector.objects.filter(Q(authority_id__in=taking_part) | same_departments,
+                                  active=True, card_valid_until__gte=day)
     field_codes = dict(TestingField.objects.values_list("id", "code"))
     fields: dict[int, set[str]] = defaultdict(set)
     through = Inspector.fields.through.objects.filter(inspector__in=qs)
