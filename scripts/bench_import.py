@@ -10,7 +10,9 @@ Prints rows, seconds, rows/s and the peak RSS of this process (the workbook is g
 child process so its memory is not counted). ``--clear`` empties the institution and
 certificate tables first (TRUNCATE … CASCADE on PostgreSQL) and refuses unless the database name
 contains "bench" or "test". ``--reimport`` times a second import of the same file (all rows
-unchanged). ``--history`` lists the history modes of ``registry_plan_write`` to time, each on
+unchanged). ``--update-run`` then changes the phone of every stored institution and the
+issuing authority of every certificate in the database and times an import that updates all
+rows back. ``--history`` lists the history modes of ``registry_plan_write`` to time, each on
 cleared tables (the default ``sql`` only; ``orm`` is simple_history's ``bulk_history_create``,
 ``none`` writes no history).
 """
@@ -87,6 +89,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=2023)
     parser.add_argument("--clear", action="store_true")
     parser.add_argument("--reimport", action="store_true")
+    parser.add_argument("--update-run", action="store_true")
     parser.add_argument("--history", default="sql",
                         help="comma-separated history modes to time: sql, orm, none")
     args = parser.parse_args()
@@ -110,6 +113,10 @@ def main() -> None:
                 _run(path, f"import (history={mode})")
                 if args.reimport and n == 0:
                     _run(path, "re-import, unchanged")
+                if args.update_run and n == 0:
+                    Institution.objects.update(contact_phone="0")
+                    Certificate.objects.update(issuing_authority="?")
+                    _run(path, "re-import, every row updated")
             finally:
                 service.registry_plan_write = original
 
