@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field, fields
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
@@ -31,6 +31,7 @@ from inspections.models import (
     SpotCheckPlan,
     TaskStatus,
 )
+from institutions.models import TestingField
 
 # The official name of the form (seed 002 附件 3). A proper name of the document, like a law's
 # title: it is printed as published, in every language, above the translated headings.
@@ -153,11 +154,14 @@ def inspection_statistics(*, plan: SpotCheckPlan, user=None) -> StatisticsTable:
     accepted = RectificationOrder.objects.filter(task=OuterRef("pk"),
                                                  status=RectificationStatus.ACCEPTED)
     problem = Q(result__category__in=ResultCategory.problem_found())
+    field_of_stratum = TestingField.objects.filter(code=OuterRef("stratum"))
     aggregates = (
         tasks.annotate(accepted=Exists(accepted))
         .order_by()
-        .values("field_id", "field__code", "field__name", "field__sort_order", "stratum")
+        .values("stratum")
         .annotate(
+            stratum_name=Subquery(field_of_stratum.values("name")[:1]),
+            stratum_order=Subquery(field_of_stratum.values("sort_order")[:1]),
             drawn=Count("pk"),
             checked=Count("pk", filter=Q(result__isnull=False)),
             problems_found=Count("pk", filter=problem),
@@ -171,19 +175,23 @@ def inspection_statistics(*, plan: SpotCheckPlan, user=None) -> StatisticsTable:
         )
     )
     whole = _covers_whole_plan(plan, user)
+    # Rows are the draw's strata (InspectionTask.stratum): a quota's field code, or a credit
+    # class in the class-ratio mode. An institution drawn in the catch-all stratum ("其他")
+    # counts there, not under its own primary field, so "planned" and "drawn" add up.
     rows: dict[object, StatisticsRow] = {}
     quota_counts: dict[object, int | None] = {}
     for quota in PlanQuota.objects.filter(plan=plan).select_related("field"):
-        rows[quota.field_id] = StatisticsRow(quota.field.code, quota.field.name)
-        quota_counts[quota.field_id] = quota.count
+        rows[quota.field.code] = StatisticsRow(quota.field.code, quota.field.name)
+        quota_counts[quota.field.code] = quota.count
     extra: list[tuple[int, str, object]] = []
     for agg in aggregates:
-        key = agg["field_id"] if agg["field_id"] is not None else f"stratum:{agg['stratum']}"
+        key = agg["stratum"]
         row = rows.get(key)
         if row is None:
-            name = agg["field__name"] or agg["stratum"] or _("Field not recorded")
-            row = rows[key] = StatisticsRow(agg["field__code"] or agg["stratum"], name)
-            extra.append((agg["field__sort_order"] or 0, row.field_code, key))
+            name = agg["stratum_name"] or (_("Credit risk class %(c)s") % {"c": key}
+                                           if key in ("A", "B", "C", "D") else key)
+            row = rows[key] = StatisticsRow(key, name)
+            extra.append((agg["stratum_order"] or 0, row.field_code, key))
         for name in _COUNTED:
             if name != "planned":
                 setattr(row, name, getattr(row, name) + agg[name])
