@@ -3,7 +3,12 @@ from django.conf.urls.i18n import i18n_patterns
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+admin.site.site_header = _("TIC supervision platform · administration")
+admin.site.site_title = _("TIC supervision platform")
+admin.site.index_title = _("Registries and records")
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),

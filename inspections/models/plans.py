@@ -129,7 +129,7 @@ class SpotCheckPlan(models.Model):
                                       choices=SelectionMode.choices, default=SelectionMode.QUOTAS)
     total = models.PositiveIntegerField(_("total institutions"), null=True, blank=True)
     ratio = models.DecimalField(_("sampling ratio"), max_digits=6, decimal_places=4, null=True,
-                                blank=True, help_text=_("0.1 means 10% of the pool."))
+                                blank=True, help_text=_("0.1 means one tenth of the pool."))
     national_centre_count = models.PositiveIntegerField(
         _("of which national quality inspection centres"), null=True, blank=True)
     risk_weighting = models.CharField(_("risk weighting"), max_length=16,

@@ -56,8 +56,8 @@ def test_unknown_number_answers_404_status_unknown(client_as, ref):
 
 
 @pytest.mark.parametrize("number, fragment", [
-    ("12345", "12 digits"),
-    ("22440712000X", "12 digits"),
+    ("12345", "12"),              # "must be 12 digits" (zh: 应为 12 位数字)
+    ("22440712000X", "12"),
     ("229907120001", "99"),       # no province 99
     ("224407120000", "0000"),     # serial 0000 is never issued
 ])
