@@ -192,10 +192,11 @@ class RegistryImportStatus(models.TextChoices):
 class RegistryImportQuerySet(models.QuerySet):
     def for_user(self, user) -> RegistryImportQuerySet:
         """The imports ``user`` may see: admin all, a regulator his own, anyone else none."""
-        prefix = region_prefix_for(user)
-        if prefix == "":
+        if user is None or not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_platform_admin:
             return self
-        if prefix is not None:
+        if user.is_regulator:
             return self.filter(uploaded_by=user)
         return self.none()
 

@@ -84,12 +84,12 @@ def headers_check(cells: tuple, problems: Problems) -> dict[str, int] | None:
     """Map each known header to its column index, or report row-1 problems and return None.
 
     Unknown, duplicated and missing required headers are each a problem naming the column.
-    Columns without a header are ignored.
+    Columns without a header are ignored; a trailing ``*`` (required marker) is dropped.
     """
     index: dict[str, int] = {}
     ok = True
     for i, cell in enumerate(cells):
-        name = cell_text(cell)
+        name = cell_text(cell).rstrip("*＊").strip()  # "机构名称*" marks a required column
         if not name:
             continue
         if name not in C.HEADERS:
@@ -114,14 +114,13 @@ def _date(value) -> date | None:
     if isinstance(value, date):
         return value
     text = cell_text(value).replace("/", "-").replace(".", "-")
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        pass
-    try:
-        return datetime.strptime(text, "%Y-%m-%d").date()  # 2023-1-5
-    except ValueError:
-        return None
+    for parse in (date.fromisoformat, lambda t: datetime.fromisoformat(t).date(),  # 00:00:00
+                  lambda t: datetime.strptime(t, "%Y-%m-%d").date()):  # 2023-1-5
+        try:
+            return parse(text)
+        except ValueError:
+            continue
+    return None
 
 
 class _RowParser:

@@ -115,12 +115,16 @@ def test_staff_without_add_permission_gets_403(client_as, ref):
 
 
 def test_imports_are_scoped_per_user(client_as, regulator, outsider_regulator, admin_user,
-                                     gd_rows):
+                                     inspector_user, gd_rows):
+    from django.contrib.auth.models import AnonymousUser
+
     mine = run_import(xlsx_bytes(gd_rows[:2]), user=regulator)
     theirs = run_import(b"", user=outsider_regulator)
     by_command = run_import(b"")
     assert set(RegistryImport.objects.for_user(regulator)) == {mine}
     assert set(RegistryImport.objects.for_user(admin_user)) == {mine, theirs, by_command}
+    for nobody in (inspector_user, AnonymousUser(), None):
+        assert not RegistryImport.objects.for_user(nobody).exists()
     page = client_as(regulator).get(reverse(URL) + f"?record={theirs.pk}").content.decode()
     assert "registry-report" not in page  # another regulator's report is not shown
     page = client_as(regulator).get(reverse(URL) + f"?record={mine.pk}").content.decode()

@@ -120,3 +120,19 @@ def test_import_of_an_uploaded_file_object_with_a_user(rows300, admin_user):
                              user=admin_user)
     assert record.succeeded and record.uploaded_by == admin_user
     assert Institution.history.filter(history_user=admin_user).count() == 3
+
+
+def test_lenient_cells_dates_as_text_numbers_and_marked_headers(rows300):
+    from institutions.registry.columns import HEADERS
+
+    headers = [h + "*" if h == "机构名称" else h for h in HEADERS]
+    row = list(rows300[0])
+    issued = row[5]
+    row[5] = f"{issued.year}/{issued.month}/{issued.day}"  # 2023/1/5
+    row[6] = f"{row[6].isoformat()} 00:00:00"
+    row[2] = int(row[2])  # region code typed as a number
+    row[8] = "否" if row[8] == "否" else "是"
+    record = run_import(xlsx_bytes([row], headers=headers))
+    assert record.succeeded, record.problems
+    cert = Certificate.objects.get(number=row[4])
+    assert cert.issued_on == issued and cert.valid_until == rows300[0][6]
