@@ -82,6 +82,7 @@ def plan_copy(template: SpotCheckPlan, n: int, **changes) -> SpotCheckPlan:
     template.id = None
     template.title = f"{template.title} · bench {n} · {time.time_ns()}"
     template.status = "published"
+    template.exclude_checked_months = 0  # earlier bench runs must not shrink the pool
     for k, v in changes.items():
         setattr(template, k, v)
     template.save()
@@ -114,14 +115,21 @@ def floor_read(plan: SpotCheckPlan) -> float:
     return time.perf_counter() - t0
 
 
+SPLIT: dict[str, list[float]] = {"commit": [], "run": []}
+
+
 def draw_once(plan: SpotCheckPlan, user: User) -> tuple[float, int, int]:
+    """Commit then run one draw through the Celery tasks; returns (seconds, pool, members)."""
     t0 = time.perf_counter()
     draw_id = draw_commit_task.apply(args=(plan.pk, user.pk)).get()
+    t1 = time.perf_counter()
     out = draw_run_task.apply(args=(draw_id, "bench 01 02 03", user.pk)).get()
-    elapsed = time.perf_counter() - t0
+    t2 = time.perf_counter()
     assert out["status"] == "completed", out
+    SPLIT["commit"].append(t1 - t0)
+    SPLIT["run"].append(t2 - t1)
     teams = TaskAssignment.objects.filter(draw_id=draw_id).count()
-    return elapsed, plan.draws.get(pk=draw_id).pool_size, teams
+    return t2 - t0, plan.draws.get(pk=draw_id).pool_size, teams
 
 
 def main() -> None:
@@ -151,7 +159,13 @@ def main() -> None:
     print(f"national 2023 plan, commit+run in Celery tasks: median "
           f"{statistics.median(national)*1000:.0f} ms (min {min(national)*1000:.0f}, max "
           f"{max(national)*1000:.0f}); pool {pool}, team members {members}")
-    print(f"ratio national / floor: {statistics.median(national)/statistics.median(floors):.2f}")
+    floor = statistics.median(floors)
+    commit, run = statistics.median(SPLIT["commit"]), statistics.median(SPLIT["run"])
+    print(f"  of which commit task (freeze pools, digests, commitment): median "
+          f"{commit*1000:.0f} ms; run task (institutions + inspectors, recorded): median "
+          f"{run*1000:.0f} ms")
+    print(f"ratio national / floor: {statistics.median(national)/floor:.2f} "
+          f"(commit {commit/floor:.2f}, run {run/floor:.2f})")
 
     by_province = (Institution.objects.values("region_id").annotate(n=Count("id")))
     totals: dict[str, int] = {}

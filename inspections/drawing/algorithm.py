@@ -13,6 +13,7 @@ text. Keys are HMAC-SHA256 hex.
 from __future__ import annotations
 
 import hashlib
+import heapq
 import hmac
 import math
 from decimal import ROUND_HALF_UP, Decimal
@@ -61,6 +62,15 @@ class InspectorEntry(NamedTuple):
     ties: dict[str, str]
 
 
+_tuple_new = tuple.__new__
+
+
+def entry_make(code: str, stratum: str, centre: bool, risk: str, fld: str,
+               region: str) -> Entry:
+    """An :class:`Entry`, built at C speed (a NamedTuple's own ``__new__`` is Python code)."""
+    return _tuple_new(Entry, (code, stratum, centre, risk, fld, region))
+
+
 def _clean(value: str) -> str:
     if "\t" in value or "\n" in value or "\r" in value:
         raise ValueError(f"pool value {value!r} contains a tab or newline")
@@ -87,7 +97,7 @@ def pool_parse(text: str) -> list[Entry]:
     if lines[0] != POOL_HEADER or lines[-1] != "":
         raise ValueError("not a tic-draw-1 institution pool")
     try:
-        return [Entry(code, stratum, centre == "1", risk, fld, region)
+        return [_tuple_new(Entry, (code, stratum, centre == "1", risk, fld, region))
                 for code, stratum, centre, risk, fld, region
                 in (line.split("\t") for line in lines[1:-1])]
     except ValueError as exc:
@@ -111,9 +121,9 @@ def inspector_pool_parse(text: str) -> list[InspectorEntry]:
         raise ValueError("not a tic-draw-1 inspector pool")
     empty: frozenset[str] = frozenset()
     try:
-        return [InspectorEntry(code, dept, frozenset(fields.split(",")) if fields else empty,
-                               county,
-                               dict(t.split(":", 1) for t in ties.split(",")) if ties else {})
+        return [_tuple_new(InspectorEntry, (
+                    code, dept, frozenset(fields.split(",")) if fields else empty, county,
+                    dict(t.split(":", 1) for t in ties.split(",")) if ties else {}))
                 for code, dept, fields, county, ties
                 in (line.split("\t") for line in lines[1:-1])]
     except ValueError as exc:
@@ -304,11 +314,11 @@ def select_institutions(seed: str, entries: list[Entry], allocation: list[dict],
         for group, n in groups:
             keyed = list(zip(keys_of(seed, [e.code for e in group]), group, strict=True))
             if weights:
-                keyed.sort(key=lambda ke: (weighted_rank(ke[0], float(weights.get(ke[1].risk, 1))),
-                                           ke[0]))
+                best = heapq.nsmallest(n, keyed, key=lambda ke: (
+                    weighted_rank(ke[0], float(weights.get(ke[1].risk, 1))), ke[0]))
             else:
-                keyed.sort(key=lambda ke: ke[0])
-            for k, e in keyed[:n]:
+                best = heapq.nsmallest(n, keyed, key=lambda ke: ke[0])
+            for k, e in best:
                 rank += 1
                 out.append({"code": e.code, "stratum": a["stratum"], "rank": rank, "key": k})
     return out

@@ -22,11 +22,12 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter, defaultdict
 
+from django.db import connection
 from django.db.models import Q
 
 from accounts.scoping import region_code_prefix
 from credit.models import RiskClassification
-from inspections.drawing.algorithm import NO_CLASS, Entry, InspectorEntry
+from inspections.drawing.algorithm import NO_CLASS, Entry, InspectorEntry, entry_make
 from institutions.models import Institution, InstitutionStatus, TestingField
 
 from ..models import (
@@ -40,6 +41,18 @@ from ..models import (
 )
 
 DEFAULT_CLASS = "B"  # an institution never classified counts as "general risk"
+
+
+def raw_rows(queryset) -> list[tuple]:
+    """The rows of a ``values_list`` queryset, fetched in one go. On PostgreSQL without Django's
+    per-row processing (psycopg2 already gives ints, text, booleans and dates); elsewhere the
+    ordinary queryset, whose converters those backends need."""
+    if connection.vendor != "postgresql":
+        return list(queryset)
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 def months_before(day: dt.date, months: int) -> dt.date:
@@ -92,7 +105,7 @@ def institution_pool_build(*, plan: SpotCheckPlan, at: dt.datetime,
     named = set(strata) - {catch_all}
     plan_field_codes = {field_codes[i] for i in plan.fields.values_list("id", flat=True)}
     prefix = region_code_prefix(plan.region_id)
-    base = Institution.objects.all()
+    base = Institution.objects.order_by()  # the pool is sorted when serialised
     if prefix:
         base = base.filter(region__code__startswith=prefix)
     need_fields = bool(plan_field_codes) or (catch_all is None and
@@ -102,7 +115,7 @@ def institution_pool_build(*, plan: SpotCheckPlan, at: dt.datetime,
         through = Institution.fields.through.objects.all()
         if prefix:
             through = through.filter(institution__region__code__startswith=prefix)
-        for inst_id, fid in through.values_list("institution_id", "testingfield_id"):
+        for inst_id, fid in raw_rows(through.values_list("institution_id", "testingfield_id")):
             other_fields[inst_id].append(field_codes[fid])
     recent: set[int] = set()
     months = plan.exclude_checked_months
@@ -115,8 +128,8 @@ def institution_pool_build(*, plan: SpotCheckPlan, at: dt.datetime,
     exclusions: Counter[str] = Counter()
     entries: list[Entry] = []
     ids: dict[str, int] = {}
-    rows = base.values_list("id", "uscc", "status", "nature", "primary_field_id",
-                            "is_national_centre", "credit_class", "region_id")
+    rows = raw_rows(base.values_list("id", "uscc", "status", "nature", "primary_field_id",
+                                     "is_national_centre", "credit_class", "region_id"))
     for inst_id, code, status, nature, pf_id, centre, recorded, region in rows:
         if status != InstitutionStatus.ACTIVE:
             exclusions[f"status_{status}"] += 1
@@ -147,7 +160,7 @@ def institution_pool_build(*, plan: SpotCheckPlan, at: dt.datetime,
             if stratum is None:
                 exclusions["field_not_in_plan"] += 1
                 continue
-        entries.append(Entry(code, stratum, centre, risk, primary, region))
+        entries.append(entry_make(code, stratum, centre, risk, primary, region))
         ids[code] = inst_id
     return entries, dict(sorted(exclusions.items())), ids
 
@@ -170,11 +183,11 @@ def inspector_pool_build(*, plan: SpotCheckPlan, at: dt.datetime
     if prefix:
         same_departments &= Q(authority__region__code__startswith=prefix)
     qs = Inspector.objects.filter(Q(authority_id__in=taking_part) | same_departments,
-                                  active=True, card_valid_until__gte=day)
+                                  active=True, card_valid_until__gte=day).order_by()
     field_codes = dict(TestingField.objects.values_list("id", "code"))
     fields: dict[int, set[str]] = defaultdict(set)
     through = Inspector.fields.through.objects.filter(inspector__in=qs)
-    for ins_id, fid in through.values_list("inspector_id", "testingfield_id"):
+    for ins_id, fid in raw_rows(through.values_list("inspector_id", "testingfield_id")):
         fields[ins_id].add(field_codes[fid])
     ties: dict[int, dict[str, str]] = defaultdict(dict)
     for ins_id, code, kind in Recusal.objects.filter(inspector__in=qs).values_list(
@@ -188,8 +201,8 @@ def inspector_pool_build(*, plan: SpotCheckPlan, at: dt.datetime
                     min(day.day, 28))
     entries: list[InspectorEntry] = []
     ids: dict[str, int] = {}
-    rows = qs.values_list("id", "card_number", "authority__department", "home_county_id",
-                          "former_employer__uscc", "employed_until")
+    rows = raw_rows(qs.values_list("id", "card_number", "authority__department",
+                                   "home_county_id", "former_employer__uscc", "employed_until"))
     for ins_id, card, dept, county, employer, until in rows:
         t = ties.get(ins_id, {})
         if employer and (until is None or until >= since):
