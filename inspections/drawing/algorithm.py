@@ -347,11 +347,20 @@ def select_teams(seed: str, inspectors: list[InspectorEntry], tasks: list[dict],
     """
     keyed = sorted(zip(keys_of(seed, [i.code for i in inspectors]), inspectors, strict=True),
                    key=lambda ki: ki[0])
+    by_field: dict[str | None, list[tuple[str, InspectorEntry]]] = {None: keyed}
+    for ki in keyed:  # each bucket stays sorted by key
+        for f in ki[1].fields:
+            by_field.setdefault(f, []).append(ki)
     buckets: dict[tuple[str | None, str | None], list[tuple[str, InspectorEntry]]] = {}
-    for k, i in keyed:  # each bucket stays sorted by key
-        for f in (*i.fields, None):
-            buckets.setdefault((i.department, f), []).append((k, i))
-            buckets.setdefault((None, f), []).append((k, i))
+
+    def bucket(department: str | None, fld: str | None) -> list[tuple[str, InspectorEntry]]:
+        """Inspectors of ``department`` (any if None) with field ``fld`` (any if None)."""
+        if department is None:
+            return by_field.get(fld, [])
+        if (department, fld) not in buckets:
+            buckets[department, fld] = [ki for ki in by_field.get(fld, [])
+                                        if ki[1].department == department]
+        return buckets[department, fld]
     load: dict[str, int] = dict(rules.get("load", {}))
     cap = int(rules["cap"])
     per_task = int(rules["per_task"])
@@ -367,12 +376,10 @@ def select_teams(seed: str, inspectors: list[InspectorEntry], tasks: list[dict],
         failed = None
         for slot in range(size):
             department = required[slot] if slot < len(required) else None
-            found = _best(buckets.get((department, task["field"]), []), inst, blocked, county,
-                          load, cap)
+            found = _best(bucket(department, task["field"]), inst, blocked, county, load, cap)
             matched = found is not None
             if found is None:
-                found = _best(buckets.get((department, None), []), inst, blocked, county,
-                              load, cap)
+                found = _best(bucket(department, None), inst, blocked, county, load, cap)
             if found is None:
                 failed = ({"reason": "no_eligible_inspector_in_department",
                            "department": department} if department
