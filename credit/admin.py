@@ -4,29 +4,20 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from institutions.admin import ScopedAdminMixin
+from institutions.admin import ReadOnlyAdminMixin, ScopedAdminMixin
 from institutions.models import Institution
 
 from .models import CreditEvent, RiskClassification
 
 
 @admin.register(CreditEvent)
-class CreditEventAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class CreditEventAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, SimpleHistoryAdmin):
     list_display = ("institution", "kind", "occurred_on", "is_public", "recorded_at")
     list_filter = ("kind", "is_public")
     list_select_related = ("institution",)
     search_fields = ("institution__name", "institution__uscc")
     date_hierarchy = "occurred_on"
     raw_id_fields = ("institution", "source_task")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(RiskClassification)

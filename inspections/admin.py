@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from institutions.admin import ScopedAdminMixin
+from institutions.admin import ReadOnlyAdminMixin, ScopedAdminMixin
 
 from .models import (
     Authority,
@@ -64,17 +64,8 @@ class SpotCheckPlanAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     inlines = [QuotaInline]
 
 
-class ReadOnlyAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class ReadOnlyAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     """Draw records are append-only: the admin shows them and changes nothing."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Draw)

@@ -18,6 +18,20 @@ from .registry.problems import REPORT_LIMIT
 from .registry.resources import InstitutionResource
 
 
+class ReadOnlyAdminMixin:
+    """For records written only by services (draws, credit events): the admin shows them and
+    changes nothing."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class ScopedAdminMixin:
     """Admin querysets go through the model's scoping selector ``for_user``."""
 
