@@ -19,7 +19,8 @@ from inspections.models import (
     SelectionMode,
     TaskAssignment,
 )
-from inspections.services.draw_pools import institution_pool_build, inspector_pool_build
+from inspections.publication import draw_record
+from inspections.services.draw_pools import inspector_pool_build, institution_pool_build
 from inspections.services.draws import draw_commit, draw_execute
 from institutions.models import Institution
 
@@ -57,8 +58,7 @@ def test_weighted_quota_publishes_weights_and_records_them(provincial_plan, gd_o
                         external_value="w", user_id=None)
     assert draw.parameters["institutions"]["weights"] == {"A": 1.0, "B": 2.0, "C": 4.0, "D": 8.0}
     assert draw.status == "completed"
-    assert alg.replay(__import__("inspections.publication", fromlist=["x"]).draw_record(draw),
-                      draw.pool, draw.inspector_pool) == []
+    assert alg.replay(draw_record(draw), draw.pool, draw.inspector_pool) == []
 
 
 def test_former_employer_previous_cycle_and_same_county_are_ties(provincial_plan, gd_organizer):
