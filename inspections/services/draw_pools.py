@@ -27,7 +27,13 @@ from django.db.models import Q
 
 from accounts.scoping import region_code_prefix
 from credit.models import RiskClassification
-from inspections.drawing.algorithm import NO_CLASS, Entry, InspectorEntry, entry_make
+from inspections.drawing.algorithm import (
+    NO_CLASS,
+    Entry,
+    InspectorEntry,
+    entry_make,
+    inspector_entry_make,
+)
 from institutions.models import Institution, InstitutionStatus, TestingField
 
 from ..models import (
@@ -86,15 +92,15 @@ def risk_classes() -> dict[int, str]:
     """Latest credit risk class per institution id from the credit app (one query)."""
     rows = RiskClassification.objects.order_by("institution_id", "-assessed_on", "-id")
     out: dict[int, str] = {}
-    for inst_id, cls in rows.values_list("institution_id", "risk_class"):
+    for inst_id, cls in raw_rows(rows.values_list("institution_id", "risk_class")):
         out.setdefault(inst_id, cls)
     return out
 
 
 def institution_pool_build(*, plan: SpotCheckPlan, at: dt.datetime,
                            exclude_ids: set[int] | None = None
-                           ) -> tuple[list[Entry], dict[str, int], dict[str, int]]:
-    """Read the institution registry and return ``(entries, exclusions, ids_by_code)``.
+                           ) -> tuple[list[Entry], dict[str, int]]:
+    """Read the institution registry and return ``(entries, exclusions)``.
 
     ``exclusions`` maps a reason code to how many institutions of the jurisdiction it removed:
     ``status_suspended``, ``status_revoked``, ``status_deregistered``, ``kind_not_in_plan``,
@@ -108,8 +114,8 @@ def institution_pool_build(*, plan: SpotCheckPlan, at: dt.datetime,
     base = Institution.objects.order_by()  # the pool is sorted when serialised
     if prefix:
         base = base.filter(region__code__startswith=prefix)
-    need_fields = bool(plan_field_codes) or (catch_all is None and
-                                             plan.selection_mode != SelectionMode.CLASS_RATIO)
+    class_mode = plan.selection_mode == SelectionMode.CLASS_RATIO
+    need_fields = bool(plan_field_codes) or (catch_all is None and not class_mode)
     other_fields: dict[int, list[str]] = defaultdict(list)
     if need_fields:
         through = Institution.fields.through.objects.all()
@@ -123,15 +129,21 @@ def institution_pool_build(*, plan: SpotCheckPlan, at: dt.datetime,
         since = months_before(at.date(), months)
         recent = set(InspectionTask.objects.filter(draw__completed_at__date__gte=since)
                      .exclude(plan=plan).values_list("institution_id", flat=True))
+    recent_reason = f"checked_within_{months}_months"
+    skip = exclude_ids or set()
     classes = risk_classes()
     natures = set(plan.natures or [])
+    # stratum by primary field: its own if the plan names it, else the catch-all; ``None``
+    # means "the first of the plan's strata among the institution's other fields"
+    stratum_of = {fid: code if code in named else catch_all for fid, code in field_codes.items()}
+    active = InstitutionStatus.ACTIVE.value
     exclusions: Counter[str] = Counter()
     entries: list[Entry] = []
-    ids: dict[str, int] = {}
+    append = entries.append
     rows = raw_rows(base.values_list("id", "uscc", "status", "nature", "primary_field_id",
                                      "is_national_centre", "credit_class", "region_id"))
     for inst_id, code, status, nature, pf_id, centre, recorded, region in rows:
-        if status != InstitutionStatus.ACTIVE:
+        if status != active:
             exclusions[f"status_{status}"] += 1
             continue
         if natures and nature not in natures:
@@ -139,30 +151,27 @@ def institution_pool_build(*, plan: SpotCheckPlan, at: dt.datetime,
             continue
         primary = field_codes[pf_id]
         if plan_field_codes and primary not in plan_field_codes and not (
-                plan_field_codes & set(other_fields.get(inst_id, ()))):
+                plan_field_codes.intersection(other_fields.get(inst_id, ()))):
             exclusions["field_not_in_plan"] += 1
             continue
         if inst_id in recent:
-            exclusions[f"checked_within_{months}_months"] += 1
+            exclusions[recent_reason] += 1
             continue
-        if exclude_ids and inst_id in exclude_ids:
+        if inst_id in skip:
             exclusions["already_in_plan"] += 1
             continue
         risk = classes.get(inst_id) or recorded or NO_CLASS
-        if plan.selection_mode == SelectionMode.CLASS_RATIO:
+        if class_mode:
             stratum = risk if risk != NO_CLASS else DEFAULT_CLASS
-        elif primary in named:
-            stratum = primary
-        elif catch_all is not None:
-            stratum = catch_all
         else:
-            stratum = next((s for s in strata if s in other_fields.get(inst_id, ())), None)
+            stratum = stratum_of[pf_id]
             if stratum is None:
-                exclusions["field_not_in_plan"] += 1
-                continue
-        entries.append(entry_make(code, stratum, centre, risk, primary, region))
-        ids[code] = inst_id
-    return entries, dict(sorted(exclusions.items())), ids
+                stratum = next((s for s in strata if s in other_fields.get(inst_id, ())), None)
+                if stratum is None:
+                    exclusions["field_not_in_plan"] += 1
+                    continue
+        append(entry_make(code, stratum, centre, risk, primary, region))
+    return entries, dict(sorted(exclusions.items()))
 
 
 def plan_departments(plan: SpotCheckPlan) -> list[str]:
@@ -172,9 +181,13 @@ def plan_departments(plan: SpotCheckPlan) -> list[str]:
     return list(dict.fromkeys(deps))
 
 
-def inspector_pool_build(*, plan: SpotCheckPlan, at: dt.datetime
-                         ) -> tuple[list[InspectorEntry], dict[str, int]]:
-    """Read the inspector registry; return ``(entries, ids_by_card_number)``."""
+def inspector_pool_build(*, plan: SpotCheckPlan, at: dt.datetime) -> list[InspectorEntry]:
+    """Read the inspector registry; return the pool's entries (unsorted).
+
+    The fields, recusals and previous-cycle assignments are read for every active inspector
+    with a valid card (a plain join, much faster than repeating the pool's authority filter as
+    a subquery); those of inspectors outside the pool are simply never looked up.
+    """
     day = at.date()
     prefix = region_code_prefix(plan.region_id)
     taking_part = [plan.authority_id, *plan.participating_authorities.values_list("id",
@@ -182,32 +195,35 @@ def inspector_pool_build(*, plan: SpotCheckPlan, at: dt.datetime
     same_departments = Q(authority__department__in=plan_departments(plan))
     if prefix:
         same_departments &= Q(authority__region__code__startswith=prefix)
+    eligible = {"inspector__active": True, "inspector__card_valid_until__gte": day}
     qs = Inspector.objects.filter(Q(authority_id__in=taking_part) | same_departments,
                                   active=True, card_valid_until__gte=day).order_by()
     field_codes = dict(TestingField.objects.values_list("id", "code"))
     fields: dict[int, set[str]] = defaultdict(set)
-    through = Inspector.fields.through.objects.filter(inspector__in=qs)
+    through = Inspector.fields.through.objects.filter(**eligible)
     for ins_id, fid in raw_rows(through.values_list("inspector_id", "testingfield_id")):
         fields[ins_id].add(field_codes[fid])
     ties: dict[int, dict[str, str]] = defaultdict(dict)
-    for ins_id, code, kind in Recusal.objects.filter(inspector__in=qs).values_list(
-            "inspector_id", "institution__uscc", "kind"):
+    for ins_id, code, kind in raw_rows(Recusal.objects.filter(**eligible).values_list(
+            "inspector_id", "institution__uscc", "kind")):
         ties[ins_id][code] = kind
     if plan.recuse_previous_cycle:
-        prev = TaskAssignment.objects.filter(task__plan__year=plan.year - 1, inspector__in=qs)
-        for ins_id, code in prev.values_list("inspector_id", "task__institution__uscc"):
-            ties[ins_id].setdefault(code, RecusalKind.PREVIOUS_CYCLE)
+        prev = TaskAssignment.objects.filter(task__plan__year=plan.year - 1, **eligible)
+        for ins_id, code in raw_rows(prev.values_list("inspector_id",
+                                                      "task__institution__uscc")):
+            ties[ins_id].setdefault(code, RecusalKind.PREVIOUS_CYCLE.value)
     since = dt.date(day.year - plan.recuse_former_employer_years, day.month,
                     min(day.day, 28))
+    former = RecusalKind.FORMER_EMPLOYER.value
+    no_fields: frozenset[str] = frozenset()
     entries: list[InspectorEntry] = []
-    ids: dict[str, int] = {}
     rows = raw_rows(qs.values_list("id", "card_number", "authority__department",
                                    "home_county_id", "former_employer__uscc", "employed_until"))
     for ins_id, card, dept, county, employer, until in rows:
         t = ties.get(ins_id, {})
         if employer and (until is None or until >= since):
-            t = {**t, employer: RecusalKind.FORMER_EMPLOYER}
-        entries.append(InspectorEntry(card, dept, frozenset(fields.get(ins_id, ())),
-                                      county or "-", t))
-        ids[card] = ins_id
-    return entries, ids
+            t = {**t, employer: former}
+        f = fields.get(ins_id)
+        entries.append(inspector_entry_make(card, dept, frozenset(f) if f else no_fields,
+                                            county or "-", t))
+    return entries

@@ -76,6 +76,33 @@ def test_pool_serialisation_round_trips_and_is_order_free():
         alg.pool_serialize(pool + pool[:1])
 
 
+def test_pool_values_with_a_tab_or_newline_are_refused():
+    good = entries([("07", 3, 0)])
+    for bad in ("07\tX", "07\nX", "07\r"):
+        with pytest.raises(ValueError, match="tab or newline"):
+            alg.pool_serialize([*good, alg.Entry("Z0001", bad, False, "B", "07", "440103")])
+    ins = alg.InspectorEntry("I1", "market\t", frozenset(), "-", {})
+    with pytest.raises(ValueError, match="tab or newline"):
+        alg.inspector_pool_serialize([ins])
+
+
+def test_key_digests_are_the_standard_hmac_sha256():
+    import hashlib
+    import hmac
+
+    for seed in ("00" * 32, "ff" * 32, hashlib.sha256(b"tic").hexdigest()):
+        codes = ["91440103MA59U0000X", "C0000001", "检测-é", ""]
+        expected = [hmac.new(bytes.fromhex(seed), c.encode("utf-8"), "sha256").digest()
+                    for c in codes]
+        assert alg.key_digests(seed, codes) == expected
+        assert [alg.key_of(seed, c) for c in codes] == [d.hex() for d in expected]
+
+
+def test_weighted_rank_reads_the_same_52_bits_from_hex_and_bytes():
+    digest = bytes(range(32))
+    assert alg.weighted_rank(digest, 2.0) == alg.weighted_rank(digest.hex(), 2.0)
+
+
 def test_seed_and_commitment_follow_the_specification():
     import hashlib
 

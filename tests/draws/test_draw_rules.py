@@ -79,13 +79,13 @@ def test_former_employer_previous_cycle_and_same_county_are_ties(provincial_plan
                                          stratum="07", deadline=dt.date(2025, 12, 31))
     TaskAssignment.objects.create(task=task, inspector=b, draw=old_draw)
     ties = {e.code: e.ties for e in inspector_pool_build(plan=provincial_plan,
-                                                         at=timezone.now())[0]}
+                                                         at=timezone.now())}
     assert ties[a.card_number] == {inst.uscc: "former_employer"}
     assert ties[b.card_number] == {inst.uscc: "previous_cycle"}
     assert ties[c.card_number] == {}
     # the previous plan's task also excludes the institution (checked in the last 12 months)
     Draw.objects.filter(pk=old_draw.pk).update(completed_at=timezone.now())
-    entries, exclusions, _ = institution_pool_build(plan=provincial_plan, at=timezone.now())
+    entries, exclusions = institution_pool_build(plan=provincial_plan, at=timezone.now())
     assert exclusions["checked_within_12_months"] == 1
     assert inst.uscc not in {e.code for e in entries}
 
@@ -110,5 +110,5 @@ def test_expired_cards_and_inactive_inspectors_are_not_in_the_pool(provincial_pl
     a, b = Inspector.objects.all()[:2]
     Inspector.objects.filter(pk=a.pk).update(card_valid_until=dt.date(2020, 1, 1))
     Inspector.objects.filter(pk=b.pk).update(active=False)
-    codes = {e.code for e in inspector_pool_build(plan=provincial_plan, at=timezone.now())[0]}
+    codes = {e.code for e in inspector_pool_build(plan=provincial_plan, at=timezone.now())}
     assert a.card_number not in codes and b.card_number not in codes
