@@ -53,14 +53,16 @@ def draw_inspector_pool(request, pk: int):
 
 
 VERIFIER_FILES = {
-    "verify_draw.py": ("scripts", "verify_draw.py"),
+    "verify_draw.py": ("inspections", "drawing", "verifier.py"),
     "algorithm.py": ("inspections", "drawing", "algorithm.py"),
 }
 
 
 def verifier_file(request, name: str):
-    """``GET /api/public/verifier/{verify_draw.py|algorithm.py}``: the two files of the
-    offline verifier (standard library only); put them in one folder and run the first."""
+    """``GET /api/public/verifier/{verify_draw.py|algorithm.py}``: ``verify_draw.py`` is the
+    offline verifier, one file, standard library only (an implementation of docs/draw.md
+    independent of the platform's); ``algorithm.py`` is the platform's own implementation, for
+    reading. 404 for any other name."""
     from pathlib import Path
 
     from django.conf import settings

@@ -1,1 +1,2 @@
-"""The draw engine. ``algorithm`` is pure standard library (the verifier imports it alone)."""
+"""The draw engine. ``algorithm`` is the platform's implementation of docs/draw.md and
+``verifier`` an independent one, for outsiders; both are pure standard library."""

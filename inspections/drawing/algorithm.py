@@ -241,11 +241,12 @@ def largest_remainder(total: int, sizes: dict[str, int], order: list[str],
         if weight == 0:
             alloc = {s: 0 for s in free}
         else:
-            exact = {s: Decimal(remaining) * sizes[s] / weight for s in free}
-            alloc = {s: int(exact[s]) for s in free}
+            # exact integers: share = remaining·size / weight = alloc + rem / weight, and all
+            # remainders have the same denominator, so equal remainders really tie
+            alloc = {s: remaining * sizes[s] // weight for s in free}
+            rem = {s: remaining * sizes[s] % weight for s in free}
             rest = remaining - sum(alloc.values())
-            ranked = sorted(free, key=lambda s: (-(exact[s] - alloc[s]), -sizes[s],
-                                                 order.index(s)))
+            ranked = sorted(free, key=lambda s: (-rem[s], -sizes[s], order.index(s)))
             for s in ranked[:rest]:
                 alloc[s] += 1
         over = [s for s in free if alloc[s] > caps[s]]
@@ -457,52 +458,6 @@ def _best(bucket: list[tuple[bytes, InspectorEntry]], inst: str, blocked: set[st
             if n == 0:
                 break
     return best[1] if best else None
-
-
-# --------------------------------------------------------------------------------------------
-# The whole draw, as the verifier replays it
-# --------------------------------------------------------------------------------------------
-def replay(record: dict, pool_text: str, inspector_pool_text: str | None = None) -> list[str]:
-    """Recompute a published draw; return the list of mismatches (empty = MATCH).
-
-    ``record``: the draw JSON as published at ``/api/public/draws/{id}/``.
-    """
-    bad: list[str] = []
-    if record.get("algorithm_version") != ALGORITHM_VERSION:
-        return [f"algorithm version {record.get('algorithm_version')!r} is not "
-                f"{ALGORITHM_VERSION}"]
-    if sha256_hex(pool_text) != record["pool_digest"]:
-        bad.append("pool digest differs from the published pool_digest")
-    if record.get("status") != "completed":
-        return bad + ["the draw is not completed: no seed to check"]
-    if commitment_of(record["server_seed"]) != record["commitment"]:
-        bad.append("SHA-256(server_seed) differs from the commitment")
-    seed = seed_derive(record["server_seed"], record["external_value"], record["pool_digest"])
-    if seed != record["seed"]:
-        bad.append("seed differs from SHA-256(server_seed ‖ external_value ‖ pool_digest)")
-    params = record["parameters"]
-    entries = pool_parse(pool_text)
-    if "institutions" in params:
-        allocation = allocate(params["institutions"], entries)
-        if allocation != params["institutions"].get("allocation"):
-            bad.append("allocation differs from the published allocation")
-        chosen = select_institutions(seed, entries, allocation,
-                                     params["institutions"].get("weights"))
-        if chosen != record["result"].get("institutions"):
-            bad.append("selected institutions differ")
-    else:
-        chosen = record["result"].get("institutions", [])
-    if inspector_pool_text is not None and "inspectors" in params:
-        if sha256_hex(inspector_pool_text) != record["inspector_pool_digest"]:
-            bad.append("inspector pool digest differs")
-        iseed = inspector_seed_derive(seed, record["inspector_pool_digest"])
-        by_code = {e.code: e for e in entries}
-        tasks = task_specs(chosen, by_code, params["inspectors"])
-        teams = select_teams(iseed, inspector_pool_parse(inspector_pool_text), tasks,
-                             params["inspectors"])
-        if teams != record["result"].get("teams"):
-            bad.append("inspector teams differ")
-    return bad
 
 
 def task_specs(chosen: list[dict], by_code: dict[str, Entry], irules: dict) -> list[dict]:

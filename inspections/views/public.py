@@ -69,18 +69,22 @@ def public_plan_detail(request, pk: int):
 
 
 def public_draw_verify(request, pk: int):
-    """Replay a published draw from its public record with the same algorithm module the
-    offline verifier uses, and show MATCH or MISMATCH with each difference."""
+    """Check a published draw from its public record with the independent verifier
+    (``inspections/drawing/verifier.py``, the file outsiders download as ``verify_draw.py``);
+    show MATCH or MISMATCH with each difference, or "not drawn yet"."""
+    from ..drawing import verifier
     from ..publication import draw_record
 
     draw = get_object_or_404(Draw.objects.published().select_related("plan"), pk=pk)
     record = draw_record(draw, request=request)
-    checks: list[str] = []
-    if draw.status == DrawStatus.COMMITTED:
-        outcome = "pending"
+    try:
+        checks = verifier.verify(record, draw.pool, draw.inspector_pool or None)
+    except verifier.Unverifiable as exc:
+        checks = [str(exc)]
+    if checks:
+        outcome = "mismatch"
     else:
-        checks = alg.replay(record, draw.pool, draw.inspector_pool or None)
-        outcome = "mismatch" if checks else "match"
+        outcome = "pending" if draw.status == DrawStatus.COMMITTED else "match"
     return render(request, "inspections/public/draw_verify.html", {
         "draw": draw, "record": record, "outcome": outcome, "checks": checks,
         "algorithm_version": alg.ALGORITHM_VERSION,

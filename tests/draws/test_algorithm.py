@@ -25,6 +25,14 @@ def test_largest_remainder_is_exact_and_proportional():
     assert sum(got.values()) == 7 and got == {"a": 3, "b": 2, "c": 2}
 
 
+def test_largest_remainder_equal_remainders_tie_exactly():
+    # 3 over sizes 10/17/6: shares 0.909, 1.545, 0.545 — the last two remainders are both
+    # 6/11 exactly and the tie goes to the larger stratum. (Decimal arithmetic at 28 digits
+    # once rounded 0.5454…55 above 1.5454…54 − 1 and gave it to the smaller one.)
+    got = alg.largest_remainder(3, {"03": 10, "07": 17, "13": 6}, ["03", "07", "13"])
+    assert got == {"03": 1, "07": 2, "13": 0}
+
+
 def test_largest_remainder_respects_caps_and_redistributes():
     got = alg.largest_remainder(10, {"a": 100, "b": 1}, ["a", "b"], caps={"a": 5, "b": 100})
     assert got == {"a": 5, "b": 5}

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from credit.models import RiskClassification
 from inspections.drawing import algorithm as alg
+from inspections.drawing.verifier import verify
 from inspections.models import (
     Authority,
     Draw,
@@ -58,7 +59,7 @@ def test_weighted_quota_publishes_weights_and_records_them(provincial_plan, gd_o
                         external_value="w", user_id=None)
     assert draw.parameters["institutions"]["weights"] == {"A": 1.0, "B": 2.0, "C": 4.0, "D": 8.0}
     assert draw.status == "completed"
-    assert alg.replay(draw_record(draw), draw.pool, draw.inspector_pool) == []
+    assert verify(draw_record(draw), draw.pool, draw.inspector_pool) == []
 
 
 def test_former_employer_previous_cycle_and_same_county_are_ties(provincial_plan, gd_organizer):

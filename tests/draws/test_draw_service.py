@@ -5,8 +5,10 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
+from django.test import Client
 
 from inspections.drawing import algorithm as alg
+from inspections.drawing.verifier import verify
 from inspections.models import (
     Draw,
     DrawSelection,
@@ -70,7 +72,7 @@ def test_run_records_selection_tasks_and_teams(provincial_plan, gd_organizer):
     assert max(loads.values()) <= provincial_plan.workload_cap
     provincial_plan.refresh_from_db()
     assert provincial_plan.status == PlanStatus.DRAWN
-    assert alg.replay(draw_record(draw), draw.pool, draw.inspector_pool) == []
+    assert verify(draw_record(draw), draw.pool, draw.inspector_pool) == []
 
 
 def test_running_twice_records_once(provincial_plan, gd_organizer):
@@ -153,6 +155,10 @@ def test_unstaffable_draw_fails_whole_and_lists_tasks(provincial_plan, gd_organi
     assert len(draw.result["problems"]) == 7
     assert not InspectionTask.objects.filter(plan=provincial_plan).exists()
     assert not DrawSelection.objects.filter(draw=draw).exists()
+    # the failure itself is verifiable: the staffing problems follow from the published pools
+    assert verify(draw_record(draw), draw.pool, draw.inspector_pool) == []
+    page = Client().get(f"/inspections/public/draws/{draw.pk}/verify/").content.decode()
+    assert 'badge ok">MATCH' in page and 'badge bad">MISMATCH' not in page
     # A new draw may then be committed; the failed one stays on record.
     Inspector.objects.update(active=True)
     assert draw_commit(plan=provincial_plan, user=gd_organizer).pk != draw.pk
@@ -175,7 +181,7 @@ def test_supplementary_institution_draw_replaces_without_touching_the_original(
     draw.refresh_from_db()
     after = draw_record(draw)
     assert after["result"] == before["result"] and after["supplementary"] == [supp.pk]
-    assert alg.replay(draw_record(supp), supp.pool, supp.inspector_pool) == []
+    assert verify(draw_record(supp), supp.pool, supp.inspector_pool) == []
 
 
 def test_supplementary_inspector_draw_keeps_the_team_size(provincial_plan, gd_organizer):
@@ -189,5 +195,5 @@ def test_supplementary_inspector_draw_keeps_the_team_size(provincial_plan, gd_or
     active = list(task.assignments.filter(active=True))
     assert len(active) == 2 and member.inspector_id not in [a.inspector_id for a in active]
     assert sum(a.is_leader for a in active) == 1
-    assert alg.replay(draw_record(supp), supp.pool, supp.inspector_pool) == []
+    assert verify(draw_record(supp), supp.pool, supp.inspector_pool) == []
     assert draw.pk == supp.parent_id

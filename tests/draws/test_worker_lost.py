@@ -29,7 +29,7 @@ import psycopg2
 import pytest
 from django.db import connection
 
-from inspections.drawing import algorithm as alg
+from inspections.drawing.verifier import verify
 from inspections.models import Draw, DrawSelection, DrawStatus, InspectionTask, TaskAssignment
 from inspections.publication import draw_record
 from inspections.services.draws import draw_commit
@@ -169,7 +169,7 @@ def assert_recorded_once(draw, plan) -> None:
     assert InspectionTask.objects.filter(plan=plan).count() == 7
     assert TaskAssignment.objects.filter(draw=draw).count() == 14
     record = draw_record(draw)  # as published at /api/public/draws/{id}/
-    assert alg.replay(record, draw.pool, draw.inspector_pool) == []
+    assert verify(record, draw.pool, draw.inspector_pool) == []
 
 
 def queue_name() -> str:
