@@ -44,19 +44,28 @@ def usage_count(request, *, group: str, rate) -> dict | None:
     return get_usage(request, group=group, key="ip", rate=rate, increment=True)
 
 
-def public_ratelimit(view):
-    """Decorate a public page view: over the per-IP rate it answers 429 with a short page."""
+def ratelimited_page(group: str, rate):
+    """Decorator factory for a public page view limited per IP: past ``rate`` (a rate string,
+    or a callable ``(group, request) -> str`` read at request time) within ``group`` it answers
+    429 with a short page and ``Retry-After``."""
 
-    @functools.wraps(view)
-    def wrapped(request, *args, **kwargs):
-        usage = usage_count(request, group=PAGE_GROUP, rate=_page_rate)
-        if usage and usage["should_limit"]:
-            response = render(request, "qualifications/ratelimited.html", status=429)
-            response["Retry-After"] = str(max(usage["time_left"], 1))
-            return response
-        return view(request, *args, **kwargs)
+    def decorate(view):
+        @functools.wraps(view)
+        def wrapped(request, *args, **kwargs):
+            usage = usage_count(request, group=group, rate=rate)
+            if usage and usage["should_limit"]:
+                response = render(request, "qualifications/ratelimited.html", status=429)
+                response["Retry-After"] = str(max(usage["time_left"], 1))
+                return response
+            return view(request, *args, **kwargs)
 
-    return wrapped
+        return wrapped
+
+    return decorate
+
+
+#: the certificate / report-number check pages
+public_ratelimit = ratelimited_page(PAGE_GROUP, _page_rate)
 
 
 class PublicQueryThrottle(BaseThrottle):

@@ -187,8 +187,11 @@ def teams_of(seed: str, inspectors: list[dict], chosen: list[dict], pool: list[d
              rules: dict) -> tuple[list[dict], list[dict]]:
     """``(teams, problems)``: the teams if every task can be staffed, else ``([], problems)``."""
     by_code = {e["code"]: e for e in pool}
-    keys = {i["code"]: key(seed, i["code"]) for i in inspectors}
+    # in key order, the first candidate met at any (field mismatch, load) has the smallest key
+    # of its kind, so the pick is the first strictly better one met; (match, no load) is the best
+    ordered = sorted(inspectors, key=lambda i: key(seed, i["code"]))
     load = dict(rules.get("load", {}))
+    cap = int(rules["cap"])
     teams, problems = [], []
     for c in chosen:
         inst = by_code[c["code"]]
@@ -202,20 +205,25 @@ def teams_of(seed: str, inspectors: list[dict], chosen: list[dict], pool: list[d
         team, failure = [], None
         for slot in range(size):
             department = required[slot] if slot < len(required) else None
-            eligible = [i for i in inspectors
-                        if (department is None or i["department"] == department)
-                        and i["code"] not in taken and inst["code"] not in i["ties"]
-                        and not (rules.get("same_county") and i["county"] == inst["region"])
-                        and load.get(i["code"], 0) < int(rules["cap"])]
-            if not eligible:
+            pick, best = None, None
+            for i in ordered:
+                if ((department is not None and i["department"] != department)
+                        or i["code"] in taken or inst["code"] in i["ties"]
+                        or (rules.get("same_county") and i["county"] == inst["region"])
+                        or load.get(i["code"], 0) >= cap):
+                    continue
+                rank = (inst["field"] not in i["fields"], load.get(i["code"], 0))
+                if best is None or rank < best:
+                    pick, best = i, rank
+                    if rank == (False, 0):
+                        break
+            if pick is None:
                 failure = ({"reason": "no_eligible_inspector_in_department",
                             "department": department} if department else
                            {"reason": "not_enough_eligible_inspectors", "needed": size,
                             "found": len(team)})
                 break
-            pick = min(eligible, key=lambda i: (inst["field"] not in i["fields"],
-                                                load.get(i["code"], 0), keys[i["code"]]))
-            team.append((pick, inst["field"] in pick["fields"]))
+            team.append((pick, not best[0]))
             taken.add(pick["code"])
         if failure:
             problems.append({"institution": inst["code"], **failure})

@@ -6,11 +6,14 @@ verifiable by an outsider".
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, render
 
 from institutions.models import TestingField
+from qualifications.ratelimits import ratelimited_page
 
 from ..drawing import algorithm as alg
 from ..models import Draw, DrawStatus, InspectionResult, InspectionTask, SpotCheckPlan, TaskStatus
@@ -68,19 +71,37 @@ def public_plan_detail(request, pk: int):
     })
 
 
+VERIFY_CACHE_SECONDS = 3600
+
+
+def _verify_rate(group, request) -> str:
+    return getattr(settings, "INSPECTIONS_VERIFY_PAGE_RATE", "10/m")
+
+
+@ratelimited_page("inspections.draw_verify", _verify_rate)
 def public_draw_verify(request, pk: int):
     """Check a published draw from its public record with the independent verifier
     (``inspections/drawing/verifier.py``, the file outsiders download as ``verify_draw.py``);
-    show MATCH or MISMATCH with each difference, or "not drawn yet"."""
+    show MATCH or MISMATCH with each difference, or "not drawn yet".
+
+    A national draw takes the verifier about 0.8 s, so the verdict on a finished draw (whose
+    rows the database keeps append-only) is cached for an hour, and the page is limited per IP
+    (``INSPECTIONS_VERIFY_PAGE_RATE``, default 10 per minute; 429 past it).
+    """
     from ..drawing import verifier
     from ..publication import draw_record
 
     draw = get_object_or_404(Draw.objects.published().select_related("plan"), pk=pk)
     record = draw_record(draw, request=request)
-    try:
-        checks = verifier.verify(record, draw.pool, draw.inspector_pool or None)
-    except verifier.Unverifiable as exc:
-        checks = [str(exc)]
+    cache_key = f"draw-verify:{draw.pk}:{draw.status}:{draw.seed}"
+    checks = cache.get(cache_key) if draw.status != DrawStatus.COMMITTED else None
+    if checks is None:
+        try:
+            checks = verifier.verify(record, draw.pool, draw.inspector_pool or None)
+        except verifier.Unverifiable as exc:
+            checks = [str(exc)]
+        if draw.status != DrawStatus.COMMITTED:
+            cache.set(cache_key, checks, VERIFY_CACHE_SECONDS)
     if checks:
         outcome = "mismatch"
     else:

@@ -88,3 +88,27 @@ def test_downloaded_verifier_works_outside_the_repository(
                           "ipool.tsv"], cwd=tmp_path, capture_output=True, text=True, timeout=60)
     assert out.returncode == 0 and out.stdout.startswith("MATCH"), out.stdout + out.stderr
     assert client.get("/api/public/verifier/settings.py").status_code == 404
+
+
+def test_verify_page_caches_the_verdict_and_is_rate_limited(
+        client, provincial_plan, gd_organizer, settings, monkeypatch):
+    from django.core.cache import cache
+
+    from inspections.drawing import verifier
+
+    settings.RATELIMIT_ENABLE = True
+    settings.INSPECTIONS_VERIFY_PAGE_RATE = "3/d"  # a daily window cannot roll over mid-test
+    cache.clear()
+    draw = draw_commit(plan=provincial_plan, user=gd_organizer)
+    draw_execute(draw_id=draw.pk, external_value="cache", user_id=None)
+    calls = []
+    real = verifier.verify
+    monkeypatch.setattr(verifier, "verify", lambda *a: calls.append(1) or real(*a))
+    url = f"/inspections/public/draws/{draw.pk}/verify/"
+    pages = [client.get(url) for _ in range(3)]
+    assert [p.status_code for p in pages] == [200, 200, 200]
+    assert all('badge ok">MATCH' in p.content.decode() for p in pages)
+    assert len(calls) == 1  # the finished draw's verdict is computed once
+    limited = client.get(url)
+    assert limited.status_code == 429 and int(limited["Retry-After"]) >= 1
+    assert client.get(url, REMOTE_ADDR="10.0.0.9").status_code == 200
