@@ -12,16 +12,18 @@ from .models import (
     InspectionTask,
     Inspector,
     PlanQuota,
+    PlanStatus,
     RectificationOrder,
     Recusal,
     SelfInspectionCampaign,
     SpotCheckPlan,
     TaskAssignment,
 )
+from .services.draws import plan_can_manage
 
 
 @admin.register(Authority)
-class AuthorityAdmin(SimpleHistoryAdmin):
+class AuthorityAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     list_display = ("name", "department", "level", "region")
     list_filter = ("department", "level")
     search_fields = ("name",)
@@ -38,7 +40,7 @@ class InspectorAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Recusal)
-class RecusalAdmin(SimpleHistoryAdmin):
+class RecusalAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     list_display = ("inspector", "institution", "kind", "reason", "declared_at")
     list_filter = ("kind",)
     autocomplete_fields = ("inspector", "institution")
@@ -50,9 +52,26 @@ class CheckItemAdmin(SimpleHistoryAdmin):
     search_fields = ("code", "name")
 
 
+def plan_editable(request, plan: SpotCheckPlan | None) -> bool:
+    """A plan is edited in the admin by its organizing authority (or an admin), and only as a
+    draft: once published its quotas, weights and rules are public and frozen, and the plan
+    page's actions (draw, replacements, publishing results) take over."""
+    return plan is None or (plan.status == PlanStatus.DRAFT
+                            and plan_can_manage(request.user, plan))
+
+
 class QuotaInline(admin.TabularInline):
     model = PlanQuota
     extra = 0
+
+    def has_add_permission(self, request, obj=None):
+        return plan_editable(request, obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return plan_editable(request, obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return plan_editable(request, obj) and super().has_delete_permission(request, obj)
 
 
 @admin.register(SpotCheckPlan)
@@ -62,6 +81,12 @@ class SpotCheckPlanAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     search_fields = ("title",)
     filter_horizontal = ("fields", "participating_authorities", "check_items")
     inlines = [QuotaInline]
+
+    def has_change_permission(self, request, obj=None):
+        return plan_editable(request, obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return plan_editable(request, obj) and super().has_delete_permission(request, obj)
 
 
 class ReadOnlyAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
@@ -106,7 +131,7 @@ class InspectionTaskAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(InspectionResult)
-class InspectionResultAdmin(SimpleHistoryAdmin):
+class InspectionResultAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     list_display = ("task", "category", "follow_up", "checked_on", "published")
     list_filter = ("category", "follow_up", "published")
 
@@ -118,5 +143,11 @@ class RectificationOrderAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(SelfInspectionCampaign)
-class SelfInspectionCampaignAdmin(SimpleHistoryAdmin):
+class SelfInspectionCampaignAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     list_display = ("title", "due", "plan")
+
+    def has_change_permission(self, request, obj=None):
+        """A campaign of a plan is changed by the plan's organizer (or an admin) only."""
+        if obj is not None and obj.plan_id and not plan_can_manage(request.user, obj.plan):
+            return False
+        return super().has_change_permission(request, obj)

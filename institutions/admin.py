@@ -33,11 +33,20 @@ class ReadOnlyAdminMixin:
 
 
 class ScopedAdminMixin:
-    """Admin querysets go through the model's scoping selector ``for_user``."""
+    """Admin querysets go through the model's scoping selector ``for_user``: the change list,
+    the change pages (another region's row answers as missing) and the choices of every foreign
+    key whose model has a selector, so a posted form cannot point at a row the user may not
+    see. (Autocomplete lists are scoped by the related model's own admin.)"""
 
     def get_queryset(self, request):
         qs = super().get_queryset(request)
         return qs.for_user(request.user) if hasattr(qs, "for_user") else qs
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        qs = kwargs.get("queryset", db_field.remote_field.model._default_manager.all())
+        if hasattr(qs, "for_user"):
+            kwargs["queryset"] = qs.for_user(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(Region)

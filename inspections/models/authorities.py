@@ -119,6 +119,13 @@ class RecusalKind(models.TextChoices):
     SAME_COUNTY = "same_county", _("Same county")
 
 
+class RecusalQuerySet(models.QuerySet):
+    def for_user(self, user) -> RecusalQuerySet:
+        """Recusals of the inspectors ``user`` may see (:meth:`InspectorQuerySet.for_user`):
+        admin all, a regulator those of his region's inspectors, an inspector his own."""
+        return self.filter(inspector__in=Inspector.objects.for_user(user))
+
+
 class Recusal(models.Model):
     """A recorded tie (回避) between an inspector and an institution: never drawn together."""
 
@@ -131,6 +138,8 @@ class Recusal(models.Model):
     reason = models.CharField(_("reason"), max_length=200)
     declared_at = models.DateTimeField(_("declared at"), auto_now_add=True)
     history = HistoricalRecords()
+
+    objects = RecusalQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("recusal")

@@ -14,6 +14,20 @@ from simple_history.models import HistoricalRecords
 from accounts.scoping import region_prefix_for
 
 
+class CampaignQuerySet(models.QuerySet):
+    def for_user(self, user) -> CampaignQuerySet:
+        """Campaigns ``user`` may see: those of the plans he may see
+        (:meth:`SpotCheckPlanQuerySet.for_user`), and for staff roles (admins, regulators) the
+        campaigns tied to no plan."""
+        from .plans import SpotCheckPlan
+
+        qs = self.filter(plan__in=SpotCheckPlan.objects.for_user(user))
+        if user is not None and user.is_authenticated and user.is_active and (
+                user.is_platform_admin or user.is_regulator):
+            qs = qs | self.filter(plan__isnull=True)
+        return qs
+
+
 class SelfInspectionCampaign(models.Model):
     """A self-inspection campaign: focus items and a deadline, usually tied to a plan."""
 
@@ -25,6 +39,8 @@ class SelfInspectionCampaign(models.Model):
     focus_items = models.JSONField(_("focus items"), default=list)
     pledge_text = models.TextField(_("pledge text"))
     history = HistoricalRecords()
+
+    objects = CampaignQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("self-inspection campaign")

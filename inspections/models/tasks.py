@@ -136,6 +136,12 @@ class FollowUpMeasure(models.TextChoices):
     ABNORMAL_LIST = "abnormal_list", _("Listed as abnormal operations")
 
 
+class InspectionResultQuerySet(models.QuerySet):
+    def for_user(self, user) -> InspectionResultQuerySet:
+        """Results of the tasks ``user`` may see (:meth:`InspectionTaskQuerySet.for_user`)."""
+        return self.filter(task__in=InspectionTask.objects.for_user(user))
+
+
 class InspectionResult(models.Model):
     """The recorded result of a task (one per task)."""
 
@@ -151,6 +157,8 @@ class InspectionResult(models.Model):
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
     published = models.BooleanField(_("published"), default=False)
     history = HistoricalRecords()
+
+    objects = InspectionResultQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("inspection result")
