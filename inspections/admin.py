@@ -1,4 +1,6 @@
+from django import forms
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from institutions.admin import ReadOnlyAdminMixin, ScopedAdminMixin
@@ -15,10 +17,12 @@ from .models import (
     PlanStatus,
     RectificationOrder,
     Recusal,
+    SelectionMode,
     SelfInspectionCampaign,
     SpotCheckPlan,
     TaskAssignment,
 )
+from .models.plans import CLASS_RATIO_PRESETS
 from .services.draws import plan_can_manage
 
 
@@ -74,13 +78,43 @@ class QuotaInline(admin.TabularInline):
         return plan_editable(request, obj) and super().has_delete_permission(request, obj)
 
 
+class SpotCheckPlanAdminForm(forms.ModelForm):
+    """The plan form, with a choice of ready-made ratios per credit risk class."""
+
+    class_ratio_preset = forms.ChoiceField(
+        label=_("preset ratios per class"), required=False,
+        choices=[("", "—"), *((key, label) for key, (label, _r) in CLASS_RATIO_PRESETS.items())],
+        help_text=_("Fills in the ratio per credit risk class below and selects the "
+                    "class-ratio mode."))
+
+    class Meta:
+        model = SpotCheckPlan
+        fields = "__all__"  # noqa: DJ007 - the admin passes its own field list (get_fields)
+
+    def clean(self):
+        data = super().clean()
+        preset = data.get("class_ratio_preset")
+        if preset:
+            data["class_ratios"] = dict(CLASS_RATIO_PRESETS[preset][1])
+            data["selection_mode"] = SelectionMode.CLASS_RATIO
+        return data
+
+
 @admin.register(SpotCheckPlan)
 class SpotCheckPlanAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    form = SpotCheckPlanAdminForm
     list_display = ("title", "year", "authority", "status", "selection_mode", "risk_weighting")
     list_filter = ("status", "year")
     search_fields = ("title",)
     filter_horizontal = ("fields", "participating_authorities", "check_items")
     inlines = [QuotaInline]
+
+    def get_fields(self, request, obj=None):
+        """The preset sits just before the ratios it fills in."""
+        fields = [f for f in super().get_fields(request, obj) if f != "class_ratio_preset"]
+        if self.has_change_permission(request, obj):
+            fields.insert(fields.index("class_ratios"), "class_ratio_preset")
+        return fields
 
     def has_change_permission(self, request, obj=None):
         return plan_editable(request, obj) and super().has_change_permission(request, obj)

@@ -7,7 +7,10 @@ field), §三(三) (credit risk classification used in the draw).
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -56,6 +59,55 @@ class SelectionMode(models.TextChoices):
 class RiskWeighting(models.TextChoices):
     NONE = "none", _("Equal probability")
     CLASS_WEIGHT = "class_weight", _("Weights by credit risk class within each quota")
+
+
+CLASSES = ("A", "B", "C", "D")
+
+#: ready-made ratios per credit risk class (D high risk … A low risk) a plan can start from.
+#: Henan 2021: high risk 30%, relatively high 10%, general 2%, low 1% (issue 3; the principle,
+#: higher ratios for higher risk and worse credit, is seed 001 §三(三)).
+CLASS_RATIO_PRESETS: dict[str, tuple[str, dict[str, str]]] = {
+    "henan_2021": (_("Henan 2021: high risk 30%, relatively high 10%, general 2%, low 1%"),
+                   {"D": "0.30", "C": "0.10", "B": "0.02", "A": "0.01"}),
+}
+
+
+def validate_class_ratios(value) -> None:
+    """``{class: ratio}`` with classes among A–D and each ratio a decimal in [0, 1] (a string
+    or number, e.g. ``"0.30"``). Raises ``ValidationError`` naming the class and the value."""
+    if not isinstance(value, dict):
+        raise ValidationError(_('Give the ratios as {"D": "0.30", "C": "0.10", ...}.'))
+    for cls, ratio in value.items():
+        if cls not in CLASSES:
+            raise ValidationError(_("Unknown credit risk class %(cls)s: use A, B, C or D."),
+                                  params={"cls": cls})
+        try:
+            ok = Decimal(str(ratio)).is_finite() and 0 <= Decimal(str(ratio)) <= 1
+        except InvalidOperation:
+            ok = False
+        if not ok:
+            raise ValidationError(
+                _("Class %(cls)s: the ratio %(value)s is not a number between 0 and 1."),
+                params={"cls": cls, "value": ratio})
+
+
+def validate_class_weights(value) -> None:
+    """``{class: weight}`` with classes among A–D and each weight a positive number. Raises
+    ``ValidationError`` naming the class and the value."""
+    if not isinstance(value, dict):
+        raise ValidationError(_('Give the weights as {"A": 1, "B": 2, "C": 4, "D": 8}.'))
+    for cls, weight in value.items():
+        if cls not in CLASSES:
+            raise ValidationError(_("Unknown credit risk class %(cls)s: use A, B, C or D."),
+                                  params={"cls": cls})
+        try:
+            ok = Decimal(str(weight)).is_finite() and Decimal(str(weight)) > 0
+        except InvalidOperation:
+            ok = False
+        if not ok:
+            raise ValidationError(
+                _("Class %(cls)s: the weight %(value)s is not a positive number."),
+                params={"cls": cls, "value": weight})
 
 
 class SpotCheckPlanQuerySet(models.QuerySet):
@@ -136,10 +188,12 @@ class SpotCheckPlan(models.Model):
                                       choices=RiskWeighting.choices, default=RiskWeighting.NONE)
     class_ratios = models.JSONField(
         _("ratio per credit risk class"), default=dict, blank=True,
+        validators=[validate_class_ratios],
         help_text=_('For the class-ratio mode, e.g. {"D": "0.30", "C": "0.10", "B": "0.02", '
                     '"A": "0.01"} (Henan 2021).'))
     class_weights = models.JSONField(
         _("weight per credit risk class"), default=dict, blank=True,
+        validators=[validate_class_weights],
         help_text=_('For weighted quotas, e.g. {"A": 1, "B": 2, "C": 4, "D": 8}.'))
     exclude_checked_months = models.PositiveSmallIntegerField(
         _("exclude institutions checked in the last N months"), default=12)

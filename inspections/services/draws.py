@@ -18,6 +18,7 @@ Lifecycle (docs/draw.md; seed 001 §三(三), seed 002 §二–三):
 from __future__ import annotations
 
 import gc
+import re
 import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -26,9 +27,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from inspections.drawing import algorithm as alg
-from institutions.models import Institution, TestingField
+from institutions.models import Institution, InstitutionStatus, TestingField
 
 from ..models import (
     Draw,
@@ -44,6 +46,7 @@ from ..models import (
     TaskAssignment,
     TaskStatus,
 )
+from ..models.plans import validate_class_ratios, validate_class_weights
 from .draw_pools import inspector_pool_build, institution_pool_build, plan_strata
 
 PRIMARY_KINDS = (DrawKind.INSTITUTIONS,)
@@ -123,10 +126,13 @@ def draw_parameters(plan: SpotCheckPlan) -> dict:
         spec["ratio"] = str(plan.ratio)
     elif mode == SelectionMode.CLASS_RATIO:
         ratios = plan.class_ratios or {}
-        bad = [c for c in ratios if c not in alg.CLASSES]
-        if not ratios or bad:
+        if not ratios:
             raise ValidationError({"class_ratios": _(
                 "Give a ratio for each credit risk class A, B, C, D.")})
+        try:
+            validate_class_ratios(ratios)
+        except ValidationError as exc:
+            raise ValidationError({"class_ratios": exc.messages}) from exc
         spec["class_ratios"] = {c: str(ratios.get(c, "0")) for c in alg.CLASSES}
     centres = {q.field.code: q.national_centre_count
                for q in plan.quotas.select_related("field")
@@ -137,8 +143,12 @@ def draw_parameters(plan: SpotCheckPlan) -> dict:
         spec["centres_total"] = plan.national_centre_count
     if plan.risk_weighting == RiskWeighting.CLASS_WEIGHT:
         weights = plan.class_weights or {}
-        if not weights or any(float(w) <= 0 for w in weights.values()):
+        if not weights:
             raise ValidationError({"class_weights": _("Give a positive weight per class.")})
+        try:
+            validate_class_weights(weights)
+        except ValidationError as exc:
+            raise ValidationError({"class_weights": exc.messages}) from exc
         spec["weights"] = {c: float(weights.get(c, 1)) for c in alg.CLASSES}
     if plan.inspectors_per_task < 2:
         raise ValidationError({"inspectors_per_task": _("At least two inspectors per task.")})
@@ -179,6 +189,31 @@ def describe_problem(p: dict) -> str:
         return text % {"where": where, **p}
     except (KeyError, TypeError):
         return f"{where}: {reason}"
+
+
+def describe_exclusion(reason: str) -> str:
+    """A translated label for an exclusion reason code of
+    :func:`~inspections.services.draw_pools.institution_pool_build` (the code itself if
+    unknown)."""
+    if reason.startswith("status_") and reason[7:] in InstitutionStatus.values:
+        return str(InstitutionStatus(reason[7:]).label)
+    match = re.fullmatch(r"checked_within_(\d+)_months", reason)
+    if match:
+        n = int(match[1])
+        return ngettext("checked in the last %(n)d month", "checked in the last %(n)d months",
+                        n) % {"n": n}
+    return str({"kind_not_in_plan": _("institution kind not in the plan"),
+                "field_not_in_plan": _("testing field not in the plan"),
+                "already_in_plan": _("already in the plan")}.get(reason, reason))
+
+
+def draws_for_display(draws: list[Draw]) -> list[Draw]:
+    """Set on each draw what its card shows in words: ``problem_texts`` (why a draw failed)
+    and ``exclusion_texts`` (``[(label, count)]``, what the pool left out)."""
+    for d in draws:
+        d.problem_texts = [describe_problem(p) for p in d.result.get("problems", [])]
+        d.exclusion_texts = [(describe_exclusion(r), n) for r, n in d.exclusions.items()]
+    return draws
 
 
 def _new_seed() -> tuple[str, str]:

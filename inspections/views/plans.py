@@ -27,8 +27,8 @@ from ..models import (
     TaskStatus,
 )
 from ..services.draws import (
-    describe_problem,
     draw_commit,
+    draws_for_display,
     plan_can_manage,
     plan_publish,
     supplementary_inspector_commit,
@@ -88,8 +88,7 @@ def plan_manage_detail(request, pk: int):
              .order_by("draw_id", "stratum", "id"))
     primary = next((d for d in draws if d.kind == "institutions"
                     and d.status != DrawStatus.FAILED), None)
-    for d in draws:
-        d.problem_texts = [describe_problem(p) for p in d.result.get("problems", [])]
+    draws_for_display(draws)
     recorded = InspectionResult.objects.filter(task__in=tasks)
     return render(request, "inspections/plans/manage_detail.html", {
         "results_unpublished": recorded.filter(published=False).count(),

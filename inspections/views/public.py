@@ -17,7 +17,7 @@ from qualifications.ratelimits import ratelimited_page
 
 from ..drawing import algorithm as alg
 from ..models import Draw, DrawStatus, InspectionResult, InspectionTask, SpotCheckPlan, TaskStatus
-from ..services.draws import describe_problem
+from ..services.draws import draws_for_display
 
 
 def inclusion_probabilities(a: dict) -> dict:
@@ -50,8 +50,7 @@ def public_plan_detail(request, pk: int):
                              .select_related("authority", "region"), pk=pk)
     draws = list(plan.draws.defer("pool", "inspector_pool", "server_seed")
                  .order_by("created_at"))
-    for d in draws:
-        d.problem_texts = [describe_problem(p) for p in d.result.get("problems", [])]
+    draws_for_display(draws)
     field_names = dict(TestingField.objects.values_list("code", "name"))
     tasks = (InspectionTask.objects.filter(plan=plan)
              .select_related("institution", "institution__region", "draw")

@@ -113,3 +113,58 @@ def test_expired_cards_and_inactive_inspectors_are_not_in_the_pool(provincial_pl
     Inspector.objects.filter(pk=b.pk).update(active=False)
     codes = {e.code for e in inspector_pool_build(plan=provincial_plan, at=timezone.now())}
     assert a.card_number not in codes and b.card_number not in codes
+
+
+@pytest.mark.parametrize(("field", "value", "named"), [
+    ("class_ratios", {"D": "0.3x"}, "0.3x"), ("class_ratios", {"D": "1.5"}, "1.5"),
+    ("class_ratios", {"E": "0.1"}, "E"), ("class_weights", {"C": 0}, "0"),
+    ("class_weights", {"C": "heavy"}, "heavy")])
+def test_bad_class_ratios_and_weights_are_refused_naming_field_and_value(
+        provincial_plan, gd_organizer, field, value, named):
+    from django.core.exceptions import ValidationError
+
+    from inspections.services.draws import draw_parameters
+
+    if field == "class_ratios":
+        provincial_plan.selection_mode = SelectionMode.CLASS_RATIO
+    else:
+        provincial_plan.risk_weighting = RiskWeighting.CLASS_WEIGHT
+    setattr(provincial_plan, field, value)
+    with pytest.raises(ValidationError) as model_error:  # the admin form runs this
+        provincial_plan.full_clean()
+    assert field in model_error.value.message_dict
+    with pytest.raises(ValidationError) as draw_error:  # and the draw, for plans made in code
+        draw_parameters(provincial_plan)
+    assert named in " ".join(draw_error.value.message_dict[field])
+
+
+def test_the_henan_preset_fills_the_class_ratios_through_the_admin_form(provincial_plan):
+    from django.forms.models import model_to_dict
+
+    from inspections.admin import SpotCheckPlanAdminForm
+
+    data = {k: v for k, v in model_to_dict(provincial_plan).items() if v is not None}
+    data.update({"class_ratio_preset": "henan_2021", "natures": "[]", "class_ratios": "{}",
+                 "class_weights": "{}", "joint_departments": "[]",
+                 "fields": [], "check_items": [],
+                 "participating_authorities": [a.pk for a in data["participating_authorities"]]})
+    form = SpotCheckPlanAdminForm(data=data, instance=provincial_plan)
+    assert form.is_valid(), form.errors
+    plan = form.save()
+    assert plan.selection_mode == SelectionMode.CLASS_RATIO
+    assert plan.class_ratios == {"D": "0.30", "C": "0.10", "B": "0.02", "A": "0.01"}
+
+
+def test_exclusions_are_shown_in_words_on_the_public_plan_page(provincial_plan, gd_organizer,
+                                                               client):
+    draw = draw_commit(plan=provincial_plan, user=gd_organizer)
+    assert draw.exclusions == {"status_suspended": 2}
+    from django.utils import translation
+
+    from institutions.models import InstitutionStatus
+
+    page = client.get(f"/inspections/public/plans/{provincial_plan.pk}/").content.decode()
+    with translation.override("zh-hans"):
+        label = str(InstitutionStatus.SUSPENDED.label)
+    assert "status_suspended" not in page
+    assert f'<span class="badge">{label}: 2</span>' in page
