@@ -1,6 +1,8 @@
-"""Navigation per role, built from URL names; a link whose view does not exist yet is left out."""
+"""Navigation per role, built from URL names (a link whose view does not exist yet is left out),
+and the language switcher's return address."""
 
-from django.urls import NoReverseMatch, reverse
+from django.conf import settings
+from django.urls import NoReverseMatch, reverse, translate_url
 from django.utils.translation import gettext_lazy as _
 
 PUBLIC_LINKS = [
@@ -46,3 +48,14 @@ def navigation(request):
         role = "admin" if user.is_platform_admin else user.role
         role_links = _links(ROLE_LINKS.get(role, []))
     return {"nav_public": _links(PUBLIC_LINKS), "nav_role": role_links}
+
+
+def language_switch(request):
+    """Template context ``language_switch_next``: the current page's address in the default
+    language (``/inspections/…`` for ``/en/inspections/…``), the switcher's ``next``.
+
+    Django's ``set_language`` view answers in the default language, where only such an address
+    resolves; it then translates it into the chosen language, so the switch works both ways.
+    """
+    return {"language_switch_next": translate_url(request.get_full_path(),
+                                                  settings.LANGUAGE_CODE)}

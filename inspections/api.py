@@ -55,14 +55,15 @@ def draw_inspector_pool(request, pk: int):
 VERIFIER_FILES = {
     "verify_draw.py": ("inspections", "drawing", "verifier.py"),
     "algorithm.py": ("inspections", "drawing", "algorithm.py"),
+    "draw.md": ("docs", "draw.md"),
 }
 
 
 def verifier_file(request, name: str):
-    """``GET /api/public/verifier/{verify_draw.py|algorithm.py}``: ``verify_draw.py`` is the
-    offline verifier, one file, standard library only (an implementation of docs/draw.md
-    independent of the platform's); ``algorithm.py`` is the platform's own implementation, for
-    reading. 404 for any other name."""
+    """``GET /api/public/verifier/{verify_draw.py|algorithm.py|draw.md}``: ``verify_draw.py`` is
+    the offline verifier, one file, standard library only (an implementation of the
+    specification independent of the platform's); ``algorithm.py`` is the platform's own
+    implementation, for reading; ``draw.md`` is the specification. 404 for any other name."""
     from pathlib import Path
 
     from django.conf import settings
@@ -71,6 +72,8 @@ def verifier_file(request, name: str):
     if name not in VERIFIER_FILES:
         raise Http404
     body = Path(settings.BASE_DIR, *VERIFIER_FILES[name]).read_text(encoding="utf-8")
+    if name.endswith(".md"):  # the specification is read in the browser
+        return _text(body, name)
     response = HttpResponse(body, content_type="text/x-python; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

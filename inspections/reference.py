@@ -25,6 +25,23 @@ from .models import (
     SpotCheckPlan,
 )
 
+#: the policy documents the reference files cite (by their seed file), as the public knows them
+SOURCE_DOCUMENTS = {
+    "002_e15dfc2526b411d7.txt": "《关于组织开展2023年度检验检测机构监督抽查工作的通知》"
+                                "（国市监检测发〔2023〕90号）",
+}
+
+
+def source_document(citation: str) -> str:
+    """The public name of a reference file's ``source`` (``"seeds/002_….txt, section 二"`` →
+    ``"《关于组织开展…的通知》（国市监检测发〔2023〕90号） 二"``); unknown files as cited."""
+    path, _sep, section = citation.partition(", section ")
+    document = SOURCE_DOCUMENTS.get(path.rsplit("/", 1)[-1])
+    if document is None:
+        return citation
+    return f"{document} {section}".strip()
+
+
 _DEPARTMENT_BY_NAME = {
     "市场监管总局": Department.MARKET_REGULATION, "公安部": Department.PUBLIC_SECURITY,
     "自然资源部": Department.NATURAL_RESOURCES, "生态环境部": Department.ECOLOGY_ENVIRONMENT,
@@ -88,7 +105,7 @@ def national_plan_2023_load() -> SpotCheckPlan:
     plan, created = SpotCheckPlan.objects.get_or_create(
         title=data["title"], year=2023,
         defaults=dict(
-            authority=samr, region=None, source=data["source"],
+            authority=samr, region=None, source=source_document(data["source"]),
             period_start=date.fromisoformat(data["period"]["start"]),
             period_end=date.fromisoformat(data["period"]["end"]),
             self_inspection_due=date.fromisoformat(data["self_inspection_due"]),

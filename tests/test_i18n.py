@@ -161,13 +161,17 @@ def zh_entries() -> list[Entry]:
     return read_po(ZH_PO)
 
 
-@pytest.fixture(scope="module")
-def compiled_locale(tmp_path_factory) -> Path:
-    """The repository catalogues compiled into a temporary LOCALE_PATHS directory."""
-    root = tmp_path_factory.mktemp("locale")
+def compile_catalogues(root: Path) -> Path:
+    """Compile ``locale/*/LC_MESSAGES/django.po`` into ``root`` (a LOCALE_PATHS directory)."""
     for po in LOCALE_DIR.glob("*/LC_MESSAGES/django.po"):
         write_mo(read_po(po), root / po.relative_to(LOCALE_DIR).with_suffix(".mo"))
     return root
+
+
+@pytest.fixture(scope="module")
+def compiled_locale(tmp_path_factory) -> Path:
+    """The repository catalogues compiled into a temporary LOCALE_PATHS directory."""
+    return compile_catalogues(tmp_path_factory.mktemp("locale"))
 
 
 @pytest.fixture

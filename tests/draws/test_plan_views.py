@@ -136,3 +136,13 @@ def test_replacements_are_committed_from_the_plan_page_with_a_reason(
     kinds = set(Draw.objects.filter(plan=provincial_plan, parent=draw)
                 .values_list("kind", "reason"))
     assert kinds == {("supp_institution", "机构已注销"), ("supp_inspector", "申报回避")}
+
+
+def test_the_2023_plan_cites_its_notice_by_name_on_the_public_page(client_as, ref):
+    from inspections.models import SpotCheckPlan
+
+    plan = SpotCheckPlan.objects.get(year=2023)
+    SpotCheckPlan.objects.filter(pk=plan.pk).update(status="published")
+    page = client_as(None).get(f"/inspections/public/plans/{plan.pk}/").content.decode()
+    assert "国市监检测发〔2023〕90号" in page
+    assert "seeds/" not in page and ".txt" not in page

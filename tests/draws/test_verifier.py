@@ -81,6 +81,8 @@ def test_downloaded_verifier_works_outside_the_repository(
     (tmp_path / "verify_draw.py").write_bytes(client.get("/api/public/verifier/verify_draw.py")
                                               .content)
     assert b"def allocate(" in client.get("/api/public/verifier/algorithm.py").content
+    spec = client.get("/api/public/verifier/draw.md")
+    assert spec["Content-Type"].startswith("text/plain") and b"tic-draw-1" in spec.content
     (tmp_path / "draw.json").write_text(json.dumps(record), encoding="utf-8")
     (tmp_path / "pool.tsv").write_bytes(pool)
     (tmp_path / "ipool.tsv").write_bytes(ipool)
