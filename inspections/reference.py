@@ -34,12 +34,12 @@ SOURCE_DOCUMENTS = {
 
 def source_document(citation: str) -> str:
     """The public name of a reference file's ``source`` (``"seeds/002_….txt, section 二"`` →
-    ``"《关于组织开展…的通知》（国市监检测发〔2023〕90号） 二"``); unknown files as cited."""
+    ``"《关于组织开展…的通知》（国市监检测发〔2023〕90号）第二部分"``); unknown files as cited."""
     path, _sep, section = citation.partition(", section ")
     document = SOURCE_DOCUMENTS.get(path.rsplit("/", 1)[-1])
     if document is None:
         return citation
-    return f"{document} {section}".strip()
+    return f"{document}第{section}部分" if section else document
 
 
 _DEPARTMENT_BY_NAME = {
