@@ -72,42 +72,38 @@ CLASS_RATIO_PRESETS: dict[str, tuple[str, dict[str, str]]] = {
 }
 
 
-def validate_class_ratios(value) -> None:
-    """``{class: ratio}`` with classes among A–D and each ratio a decimal in [0, 1] (a string
-    or number, e.g. ``"0.30"``). Raises ``ValidationError`` naming the class and the value."""
+def _validate_class_map(value, *, example: str, accept, problem) -> None:
+    """``value`` must map classes A–D to numbers that ``accept`` (a Decimal → bool); raises
+    ``ValidationError`` naming the class and the value (``problem``), or showing ``example``."""
     if not isinstance(value, dict):
-        raise ValidationError(_('Give the ratios as {"D": "0.30", "C": "0.10", ...}.'))
-    for cls, ratio in value.items():
+        raise ValidationError(_("Give them as %(example)s."), params={"example": example})
+    for cls, number in value.items():
         if cls not in CLASSES:
             raise ValidationError(_("Unknown credit risk class %(cls)s: use A, B, C or D."),
                                   params={"cls": cls})
         try:
-            ok = Decimal(str(ratio)).is_finite() and 0 <= Decimal(str(ratio)) <= 1
+            ok = Decimal(str(number)).is_finite() and accept(Decimal(str(number)))
         except InvalidOperation:
             ok = False
         if not ok:
-            raise ValidationError(
-                _("Class %(cls)s: the ratio %(value)s is not a number between 0 and 1."),
-                params={"cls": cls, "value": ratio})
+            raise ValidationError(problem, params={"cls": cls, "value": number})
+
+
+def validate_class_ratios(value) -> None:
+    """``{class: ratio}`` with classes among A–D and each ratio a decimal in [0, 1] (a string
+    or number, e.g. ``"0.30"``). Raises ``ValidationError`` naming the class and the value."""
+    _validate_class_map(
+        value, example='{"D": "0.30", "C": "0.10", "B": "0.02", "A": "0.01"}',
+        accept=lambda d: 0 <= d <= 1,
+        problem=_("Class %(cls)s: the ratio %(value)s is not a number between 0 and 1."))
 
 
 def validate_class_weights(value) -> None:
     """``{class: weight}`` with classes among A–D and each weight a positive number. Raises
     ``ValidationError`` naming the class and the value."""
-    if not isinstance(value, dict):
-        raise ValidationError(_('Give the weights as {"A": 1, "B": 2, "C": 4, "D": 8}.'))
-    for cls, weight in value.items():
-        if cls not in CLASSES:
-            raise ValidationError(_("Unknown credit risk class %(cls)s: use A, B, C or D."),
-                                  params={"cls": cls})
-        try:
-            ok = Decimal(str(weight)).is_finite() and Decimal(str(weight)) > 0
-        except InvalidOperation:
-            ok = False
-        if not ok:
-            raise ValidationError(
-                _("Class %(cls)s: the weight %(value)s is not a positive number."),
-                params={"cls": cls, "value": weight})
+    _validate_class_map(
+        value, example='{"A": 1, "B": 2, "C": 4, "D": 8}', accept=lambda d: d > 0,
+        problem=_("Class %(cls)s: the weight %(value)s is not a positive number."))
 
 
 class SpotCheckPlanQuerySet(models.QuerySet):
