@@ -180,6 +180,13 @@ class RectificationOrderAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
 class SelfInspectionCampaignAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     list_display = ("title", "due", "plan")
 
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        """A campaign is attached only to a plan the user organizes: its form reaches every
+        institution of that plan."""
+        if db_field.name == "plan":
+            kwargs["queryset"] = SpotCheckPlan.objects.managed_by(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
     def has_change_permission(self, request, obj=None):
         """A campaign of a plan is changed by the plan's organizer (or an admin) only."""
         if obj is not None and obj.plan_id and not plan_can_manage(request.user, obj.plan):

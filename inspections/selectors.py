@@ -11,21 +11,18 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.scoping import region_prefix_for
 from institutions.models import Institution
 
 from .models import (
     InspectionTask,
     IntegrityPledge,
-    PlanStatus,
     SelfInspectionCampaign,
     SelfInspectionStatus,
     SelfInspectionSubmission,
-    SpotCheckPlan,
     TaskStatus,
 )
 
@@ -37,21 +34,9 @@ BADGE_CLASSES = {MISSING: "bad", DRAFT: "warn", SUBMITTED: "ok", SIGNED: "ok", L
 
 
 def campaigns_for(*, user) -> QuerySet[SelfInspectionCampaign]:
-    """The self-inspection campaigns ``user`` may see, with ``plan`` joined.
-
-    Admin and regulators: campaigns of the plans they see (``SpotCheckPlan.objects.for_user``)
-    and campaigns without a plan. Institution users: every campaign whose plan is published
-    (seed 002 §四 asks all national-level institutions to self-inspect, drawn or not) or that has
-    no plan. Anyone else: none.
-    """
-    qs = SelfInspectionCampaign.objects.select_related("plan")
-    if user is None or not user.is_authenticated or not user.is_active:
-        return qs.none()
-    if region_prefix_for(user) is not None:
-        return qs.filter(Q(plan__isnull=True) | Q(plan__in=SpotCheckPlan.objects.for_user(user)))
-    if user.is_institution_user:
-        return qs.filter(Q(plan__isnull=True) | ~Q(plan__status=PlanStatus.DRAFT))
-    return qs.none()
+    """The self-inspection campaigns ``user`` may see (``SelfInspectionCampaign.objects
+    .for_user``), with ``plan`` joined."""
+    return SelfInspectionCampaign.objects.for_user(user).select_related("plan")
 
 
 def is_late(*, campaign: SelfInspectionCampaign, at: dt.datetime | None) -> bool:

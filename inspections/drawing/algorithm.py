@@ -202,14 +202,14 @@ def key_digests(seed: str, codes) -> list[bytes]:
     return out
 
 
-def weighted_rank(key: str | bytes, weight: float) -> float:
-    """Efraimidis–Spirakis rank: −ln(u)/w with u = (first 52 bits of key + ½) / 2⁵².
+def weighted_rank(key: bytes, weight: float) -> float:
+    """Efraimidis–Spirakis rank: −ln(u)/w with u = (first 52 bits of the key + ½) / 2⁵², the
+    key a raw 32-byte digest (its first 13 hex digits).
 
-    ``key``: hex string or raw digest. Smaller ranks first. Selecting the n smallest is
-    weighted sampling without replacement with probabilities proportional to ``weight``
-    (an exponential race).
+    Smaller ranks first. Selecting the n smallest is weighted sampling without replacement with
+    probabilities proportional to ``weight`` (an exponential race).
     """
-    top = int(key[:13], 16) if isinstance(key, str) else int.from_bytes(key[:7], "big") >> 4
+    top = int.from_bytes(key[:7], "big") >> 4
     return -math.log((top + 0.5) / 4503599627370496.0) / weight
 
 
@@ -333,6 +333,7 @@ def select_institutions(seed: str, entries: list[Entry], allocation: list[dict],
     so no institution is drawn twice. Returns ``[{"code", "stratum", "rank", "key"}]`` in
     allocation order, then rank (1-based within the stratum).
     """
+    w = {cls: float(v) for cls, v in (weights or {}).items()}
     by_stratum: dict[str, list[Entry]] = {}
     for e in entries:
         by_stratum.setdefault(e.stratum, []).append(e)
@@ -351,7 +352,6 @@ def select_institutions(seed: str, entries: list[Entry], allocation: list[dict],
             digests = key_digests(seed, [e.code for e in group])
             # digests are distinct (distinct codes), so tuples never compare their entries
             if weights:
-                w = {cls: float(v) for cls, v in weights.items()}
                 ranks = [weighted_rank(k, w.get(e.risk, 1.0))
                          for k, e in zip(digests, group, strict=True)]
                 best = [(k, e) for _r, k, e in heapq.nsmallest(

@@ -58,11 +58,15 @@ def read_table(text: str, header: list[str]) -> list[list[str]]:
 
 
 def institutions_of(text: str) -> list[dict]:
+    """The institution pool (§2) as ``[{code, stratum, centre: bool, risk, field, region}]``;
+    raises :class:`Unverifiable` if it is not one."""
     return [{"code": r[0], "stratum": r[1], "centre": r[2] == "1", "risk": r[3], "field": r[4],
              "region": r[5]} for r in read_table(text, INSTITUTION_HEADER)]
 
 
 def inspectors_of(text: str) -> list[dict]:
+    """The inspector pool (§2) as ``[{code, department, fields: set, county, ties: set of
+    institution codes}]``; raises :class:`Unverifiable` if it is not one."""
     out = []
     for code, department, fields, county, ties in read_table(text, INSPECTOR_HEADER):
         out.append({"code": code, "department": department,
@@ -72,21 +76,25 @@ def inspectors_of(text: str) -> list[dict]:
 
 
 def sha256_hex(data: bytes) -> str:
+    """SHA-256 of ``data``, 64 hex digits."""
     return hashlib.sha256(data).hexdigest()
 
 
 # §3 -----------------------------------------------------------------------------------------
 def derive_seed(server_seed: str, external_value: str, pool_digest: str) -> str:
+    """§3: SHA-256(server seed bytes ‖ external value UTF-8 ‖ pool digest bytes), hex."""
     return sha256_hex(bytes.fromhex(server_seed) + external_value.encode("utf-8")
                       + bytes.fromhex(pool_digest))
 
 
 def key(seed: str, code: str) -> str:
+    """§3: HMAC-SHA256(key = seed bytes, message = code UTF-8), hex."""
     return hmac.new(bytes.fromhex(seed), code.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
 # §4 -----------------------------------------------------------------------------------------
 def half_up(x: Fraction) -> int:
+    """``x`` rounded to the nearest integer, halves up (§4)."""
     return math.floor(x + Fraction(1, 2))
 
 
@@ -119,6 +127,9 @@ def largest_remainder(total: int, sizes: dict[str, int], order: list[str],
 
 
 def allocation_of(spec: dict, pool: list[dict]) -> list[dict]:
+    """§4: ``[{stratum, size, centres_in_pool, count, centres}]`` for ``spec`` (the published
+    ``parameters.institutions``); raises :class:`Unverifiable` for a quota the pool cannot
+    meet."""
     order = list(spec["strata"])
     size = {s: 0 for s in order}
     centres_in = {s: 0 for s in order}
@@ -158,6 +169,8 @@ def allocation_of(spec: dict, pool: list[dict]) -> list[dict]:
 # §5 -----------------------------------------------------------------------------------------
 def selection_of(seed: str, pool: list[dict], allocation: list[dict],
                  weights: dict | None) -> list[dict]:
+    """§5: ``[{code, stratum, rank, key}]``, the ``count`` smallest keys (or weighted ranks)
+    of each stratum, centres first where the stratum has a centre sub-quota."""
     def order_key(e: dict):
         k = key(seed, e["code"])
         if not weights:
@@ -286,6 +299,7 @@ def verify(record: dict, pool_text: str, inspector_pool_text: str | None = None)
 
 
 def main(argv: list[str]) -> int:
+    """The command line (see the module docstring); returns the exit status 0, 1 or 2."""
     if len(argv) not in (3, 4):
         print("usage: python3 verify_draw.py DRAW.json POOL.tsv [INSPECTOR_POOL.tsv]",
               file=sys.stderr)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -16,16 +17,23 @@ from accounts.scoping import region_prefix_for
 
 class CampaignQuerySet(models.QuerySet):
     def for_user(self, user) -> CampaignQuerySet:
-        """Campaigns ``user`` may see: those of the plans he may see
-        (:meth:`SpotCheckPlanQuerySet.for_user`), and for staff roles (admins, regulators) the
-        campaigns tied to no plan."""
-        from .plans import SpotCheckPlan
+        """Campaigns ``user`` may see.
 
-        qs = self.filter(plan__in=SpotCheckPlan.objects.for_user(user))
-        if user is not None and user.is_authenticated and user.is_active and (
-                user.is_platform_admin or user.is_regulator):
-            qs = qs | self.filter(plan__isnull=True)
-        return qs
+        Admin and regulators: campaigns of the plans they see (``SpotCheckPlan.objects
+        .for_user``) and campaigns without a plan. Institution users: every campaign whose plan
+        is published (seed 002 §四 asks all national-level institutions to self-inspect, drawn
+        or not) or that has no plan. Anyone else: none.
+        """
+        from .plans import PlanStatus, SpotCheckPlan
+
+        if user is None or not user.is_authenticated or not user.is_active:
+            return self.none()
+        if region_prefix_for(user) is not None:
+            return self.filter(Q(plan__isnull=True)
+                               | Q(plan__in=SpotCheckPlan.objects.for_user(user)))
+        if user.is_institution_user:
+            return self.filter(Q(plan__isnull=True) | ~Q(plan__status=PlanStatus.DRAFT))
+        return self.none()
 
 
 class SelfInspectionCampaign(models.Model):

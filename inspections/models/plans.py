@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts.scoping import region_prefix_for
+from inspections.drawing.algorithm import CLASSES
 
 from .authorities import Authority, Department
 
@@ -60,8 +61,6 @@ class RiskWeighting(models.TextChoices):
     NONE = "none", _("Equal probability")
     CLASS_WEIGHT = "class_weight", _("Weights by credit risk class within each quota")
 
-
-CLASSES = ("A", "B", "C", "D")
 
 #: ready-made ratios per credit risk class (D high risk … A low risk) a plan can start from.
 #: Henan 2021: high risk 30%, relatively high 10%, general 2%, low 1% (issue 3; the principle,
@@ -126,6 +125,18 @@ class SpotCheckPlanQuerySet(models.QuerySet):
                 return self.published().filter(tasks__institution_id=user.institution_id).distinct()
             if user.is_inspector:
                 return self.published().filter(tasks__assignments__inspector__user=user).distinct()
+        return self.none()
+
+    def managed_by(self, user) -> SpotCheckPlanQuerySet:
+        """Plans ``user`` may publish, draw and attach campaigns to: all for an admin, those of
+        his own authority for a regulator, none else (the rule of
+        :func:`inspections.services.draws.plan_can_manage`)."""
+        if user is None or not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_platform_admin:
+            return self
+        if user.is_regulator:
+            return self.filter(authority_id=user.authority_id)
         return self.none()
 
     def published(self) -> SpotCheckPlanQuerySet:

@@ -92,19 +92,17 @@ def public_draw_verify(request, pk: int):
 
     draw = get_object_or_404(Draw.objects.published().select_related("plan"), pk=pk)
     record = draw_record(draw, request=request)
-    cache_key = f"draw-verify:{draw.pk}:{draw.status}:{draw.seed}"
-    checks = cache.get(cache_key) if draw.status != DrawStatus.COMMITTED else None
+    finished = draw.status != DrawStatus.COMMITTED
+    cache_key = f"draw-verify:{draw.pk}:{draw.status}"
+    checks = cache.get(cache_key) if finished else None
     if checks is None:
         try:
             checks = verifier.verify(record, draw.pool, draw.inspector_pool or None)
         except verifier.Unverifiable as exc:
             checks = [str(exc)]
-        if draw.status != DrawStatus.COMMITTED:
+        if finished:
             cache.set(cache_key, checks, VERIFY_CACHE_SECONDS)
-    if checks:
-        outcome = "mismatch"
-    else:
-        outcome = "pending" if draw.status == DrawStatus.COMMITTED else "match"
+    outcome = "mismatch" if checks else ("match" if finished else "pending")
     return render(request, "inspections/public/draw_verify.html", {
         "draw": draw, "record": record, "outcome": outcome, "checks": checks,
         "algorithm_version": alg.ALGORITHM_VERSION,

@@ -106,5 +106,23 @@ def test_the_organizer_edits_his_plan_only_while_it_is_a_draft(client_as, gd_aut
     SpotCheckPlan.objects.filter(pk=plan.pk).update(status=PlanStatus.PUBLISHED)
     page = client_as(regulator).get(url)
     assert page.context["has_change_permission"] is False
-    assert all(not formset.formset.can_delete or not formset.has_change_permission
-               for formset in page.context["inline_admin_formsets"])
+    inlines = page.context["inline_admin_formsets"]
+    assert inlines and not any(f.has_add_permission or f.has_change_permission
+                               or f.has_delete_permission for f in inlines)
+
+
+def test_a_regulator_attaches_campaigns_only_to_plans_he_organizes(client_as, regulator, plan,
+                                                                   gd_authority):
+    own = SpotCheckPlan.objects.create(
+        title="广东省2027年抽查", year=2027, authority=gd_authority, region_id="440000",
+        period_start=dt.date(2027, 3, 1), period_end=dt.date(2027, 11, 30))
+    form = {"title": "自查", "due": "2027-06-30", "focus_items": '["资质认定证书是否有效"]',
+            "pledge_text": "承诺"}
+    client = client_as(regulator)
+    foreign = client.post("/admin/inspections/selfinspectioncampaign/add/",
+                          {**form, "plan": plan.pk})  # SAMR's national plan
+    assert "plan" in foreign.context["adminform"].form.errors
+    assert not SelfInspectionCampaign.objects.filter(title="自查").exists()
+    saved = client.post("/admin/inspections/selfinspectioncampaign/add/", {**form, "plan": own.pk})
+    assert saved.status_code == 302, saved.context["adminform"].form.errors
+    assert SelfInspectionCampaign.objects.get(title="自查").plan == own
