@@ -11,9 +11,14 @@ Roles (DOMAIN.md, "Who uses it"):
 The public has no account: anonymous requests see only what is published.
 """
 
-from django.contrib.auth.models import AbstractUser
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from .scoping import ScopedQuerySet
 
 
 class Role(models.TextChoices):
@@ -21,6 +26,27 @@ class Role(models.TextChoices):
     REGULATOR = "regulator", _("Regulator")
     INSPECTOR = "inspector", _("Inspector")
     INSTITUTION = "institution", _("Institution user")
+
+
+class UserQuerySet(ScopedQuerySet):
+    """Accounts ``user`` may see: admin all; a regulator the accounts of the authorities and
+    institutions inside his region; anyone else himself."""
+
+    def for_regulator(self, user, prefix: str) -> UserQuerySet:
+        if prefix == "":
+            return self.all()
+        return self.filter(Q(authority__region__code__startswith=prefix)
+                           | Q(institution__region__code__startswith=prefix))
+
+    def for_institution(self, user) -> UserQuerySet:
+        return self.filter(pk=user.pk)
+
+    def for_inspector(self, user) -> UserQuerySet:
+        return self.filter(pk=user.pk)
+
+
+class AccountManager(UserManager.from_queryset(UserQuerySet)):  # type: ignore[misc]
+    """Django's user manager (``create_user``…) with the scoping selector."""
 
 
 class User(AbstractUser):
@@ -37,6 +63,8 @@ class User(AbstractUser):
         on_delete=models.PROTECT, related_name="users",
         help_text=_("For institution users: the institution the user acts for."),
     )
+
+    objects = AccountManager()
 
     class Meta:
         verbose_name = _("user")

@@ -10,7 +10,8 @@ from django.contrib.auth.models import Group, Permission
 
 from .models import Role
 
-# app_label.model → actions, per role. Draw records are never changed by anyone (append-only).
+# app_label.model → actions, per role. Records with legal effect (draws, tasks, results,
+# rectification orders, credit entries) are "view" only: they change through their services.
 _REGULATOR = {
     "institutions.institution": "view add change",
     "institutions.authorizedsignatory": "view add change delete",
@@ -21,20 +22,20 @@ _REGULATOR = {
     "inspections.authority": "view",
     "inspections.inspector": "view add change",
     "inspections.recusal": "view add change",
-    "inspections.checkitem": "view add change",
+    "inspections.checkitem": "view",
     "inspections.spotcheckplan": "view add change",
     "inspections.planquota": "view add change delete",
     "inspections.draw": "view",
     "inspections.drawselection": "view",
-    "inspections.inspectiontask": "view change",
+    "inspections.inspectiontask": "view",
     "inspections.taskassignment": "view",
-    "inspections.inspectionresult": "view change",
-    "inspections.rectificationorder": "view add change",
+    "inspections.inspectionresult": "view",
+    "inspections.rectificationorder": "view",
     "inspections.selfinspectioncampaign": "view add change",
     "inspections.selfinspectionsubmission": "view",
     "inspections.integritypledge": "view",
-    "credit.creditevent": "view add",
-    "credit.riskclassification": "view add",
+    "credit.creditevent": "view",
+    "credit.riskclassification": "view",
     "reports.report": "view add",
 }
 ROLE_PERMISSIONS: dict[str, dict[str, str]] = {
@@ -42,7 +43,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, str]] = {
     Role.INSPECTOR: {
         "inspections.inspectiontask": "view",
         "inspections.inspectionresult": "view add",
-        "inspections.rectificationorder": "view add",
+        "inspections.rectificationorder": "view",
     },
     Role.INSTITUTION: {
         "inspections.selfinspectionsubmission": "view add change",

@@ -56,12 +56,14 @@ INSTALLED_APPS = [
     "simple_history",
     "import_export",
     "django_celery_beat",
+    "common",
     "accounts",
     "institutions",
     "qualifications",
     "inspections",
     "credit",
     "reports",
+    "loaders",
 ]
 
 MIDDLEWARE = [
@@ -199,6 +201,16 @@ SPECTACULAR_SETTINGS = {
 
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 SIMPLE_HISTORY_HISTORY_ID_USE_UUID = False
+# History is read, never replayed: a correction is a new, visible revision made by a service.
+SIMPLE_HISTORY_REVERT_DISABLED = True
+
+# The public ledger's Ed25519 signing key (PKCS#8 PEM). Embedded default: created on first use
+# in var/; in production provision the file (``manage.py ledger_keygen``) and set
+# LEDGER_SIGNING_KEY_CREATE=0 so that a missing key stops the act instead of starting a new chain
+# under a new key.
+LEDGER_SIGNING_KEY_FILE = Path(env.str("LEDGER_SIGNING_KEY_FILE",
+                                       default=str(VAR_DIR / "ledger_ed25519.pem")))
+LEDGER_SIGNING_KEY_CREATE = env.bool("LEDGER_SIGNING_KEY_CREATE", default=True)
 
 # Where the reference JSON (national plan 2023, self-inspection focus) is read from.
 REFERENCE_DATA_DIR = BASE_DIR / "reference"

@@ -12,7 +12,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from accounts.scoping import region_prefix_for
+from accounts.scoping import ScopedQuerySet
 from institutions.models import CreditClass
 
 
@@ -25,24 +25,27 @@ class CreditEventKind(models.TextChoices):
     NON_COOPERATION = "non_cooperation", _("Refused to cooperate with a check")
 
 
-class CreditEventQuerySet(models.QuerySet):
-    def for_user(self, user) -> CreditEventQuerySet:
-        """Events ``user`` may see: regulator by region, institution its own, else none."""
-        prefix = region_prefix_for(user)
-        if prefix == "":
-            return self
-        if prefix:
-            return self.filter(institution__region__code__startswith=prefix)
-        if user is not None and user.is_authenticated and user.is_institution_user:
-            return self.filter(institution_id=user.institution_id)
-        return self.none()
+class CreditEventQuerySet(ScopedQuerySet):
+    """Events ``user`` may see: regulator by region, institution its own, else none."""
+
+    region_path = "institution__region__code"
+    institution_path = "institution_id"
+
+    def current(self) -> CreditEventQuerySet:
+        """Events in force: not superseded by a correction of their source."""
+        return self.filter(superseded_at__isnull=True)
 
     def public(self) -> CreditEventQuerySet:
-        return self.filter(is_public=True)
+        """What the public record shows: public events in force."""
+        return self.current().filter(is_public=True)
 
 
 class CreditEvent(models.Model):
-    """An entry in an institution's credit file (信用档案)."""
+    """An entry in an institution's credit file (信用档案).
+
+    Never edited: when the result it came from is corrected, the event is *superseded* (its
+    ``superseded_at``, ``superseded_by`` and reason are set once) and the correction's event, if
+    any, is recorded beside it (``credit.services``)."""
 
     institution = models.ForeignKey("institutions.Institution", on_delete=models.PROTECT,
                                     related_name="credit_events", verbose_name=_("institution"))
@@ -52,6 +55,13 @@ class CreditEvent(models.Model):
     source_task = models.ForeignKey("inspections.InspectionTask", null=True, blank=True,
                                     on_delete=models.PROTECT, related_name="credit_events",
                                     verbose_name=_("source task"))
+    source_result = models.ForeignKey("inspections.InspectionResult", null=True, blank=True,
+                                      on_delete=models.PROTECT, related_name="credit_events",
+                                      verbose_name=_("source result revision"))
+    superseded_at = models.DateTimeField(_("superseded at"), null=True, blank=True)
+    superseded_by = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
+                                      related_name="supersedes", verbose_name=_("superseded by"))
+    superseded_reason = models.TextField(_("reason it was superseded"), blank=True)
     is_public = models.BooleanField(_("public"), default=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                     on_delete=models.SET_NULL, related_name="+",
@@ -71,6 +81,13 @@ class CreditEvent(models.Model):
         return f"{self.institution} · {self.get_kind_display()}"
 
 
+class RiskClassificationQuerySet(ScopedQuerySet):
+    """Classifications ``user`` may see: regulator by region, institution its own, else none."""
+
+    region_path = "institution__region__code"
+    institution_path = "institution_id"
+
+
 class RiskClassification(models.Model):
     """A credit risk classification (A/B/C/D) of an institution as of a date.
 
@@ -86,6 +103,8 @@ class RiskClassification(models.Model):
     assessed_on = models.DateField(_("assessed on"))
     basis = models.CharField(_("basis"), max_length=200, blank=True)
     history = HistoricalRecords()
+
+    objects = RiskClassificationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("credit risk classification")

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 
 from django.db.models import OuterRef, QuerySet, Subquery
 
+from common.db import raw_rows
 from institutions.models import Institution
 
 from .models import CreditEvent, RiskClassification
@@ -44,3 +45,14 @@ def risk_class_map(*, institution_ids: Iterable[int]) -> dict[int, str]:
             .exclude(latest_class=None)
             .values_list("pk", "latest_class"))
     return dict(rows)
+
+
+def latest_risk_classes() -> dict[int, str]:
+    """``{institution id: latest risk class}`` of every classified institution, in one query
+    (the draw's source of classes, registered in ``credit.apps``). "Latest": the greatest
+    ``assessed_on``, ties by the greatest id."""
+    rows = RiskClassification.objects.order_by("institution_id", "-assessed_on", "-id")
+    out: dict[int, str] = {}
+    for inst_id, cls in raw_rows(rows.values_list("institution_id", "risk_class")):
+        out.setdefault(inst_id, cls)
+    return out

@@ -10,6 +10,7 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import CreditEvent, CreditEventKind
@@ -17,12 +18,14 @@ from .models import CreditEvent, CreditEventKind
 
 @transaction.atomic
 def credit_event_record(*, institution, kind: str, occurred_on: dt.date, description: str,
-                        source_task=None, is_public: bool = True, user=None) -> CreditEvent:
+                        source_task=None, source_result=None, is_public: bool = True,
+                        user=None) -> CreditEvent:
     """Record one event in ``institution``'s credit file and return it.
 
     ``kind`` is a :class:`credit.models.CreditEventKind` value; ``occurred_on`` a date;
     ``source_task`` the inspection task the event comes from, if any (it must concern the same
-    institution); ``is_public`` says whether the event may appear on public pages.
+    institution), and ``source_result`` the result revision; ``is_public`` says whether the
+    event may appear on public pages.
 
     Raises ``ValidationError`` naming ``kind``, ``description``, ``occurred_on`` or
     ``source_task``. Callers check permissions (this is called from other services).
@@ -40,5 +43,22 @@ def credit_event_record(*, institution, kind: str, occurred_on: dt.date, descrip
         raise ValidationError(errors)
     return CreditEvent.objects.create(
         institution=institution, kind=kind, occurred_on=occurred_on,
-        description=description.strip(), source_task=source_task, is_public=is_public,
-        recorded_by=user)
+        description=description.strip(), source_task=source_task, source_result=source_result,
+        is_public=is_public, recorded_by=user)
+
+
+@transaction.atomic
+def credit_events_supersede(*, source_result, by: CreditEvent | None, reason: str,
+                            at: dt.datetime | None = None) -> int:
+    """Mark the events in force that came from ``source_result`` as superseded (by ``by``, the
+    correction's event, if there is one) with ``reason``; return how many. Superseded events
+    stay in the file, visibly, and leave the public record (``CreditEvent.objects.public``).
+    Source: DOMAIN.md "credit follows the correction"."""
+    events = list(CreditEvent.objects.select_for_update().current()
+                  .filter(source_result=source_result))
+    for event in events:
+        event.superseded_at = at or timezone.now()
+        event.superseded_by = by
+        event.superseded_reason = reason
+        event.save(update_fields=["superseded_at", "superseded_by", "superseded_reason"])
+    return len(events)

@@ -5,13 +5,10 @@ Source: seed 001 §三(三) (credit files); seed 002 §三(三) (credit risk cla
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, render
-from django.utils.translation import gettext as _
+from django.shortcuts import render
 
-from accounts.scoping import region_prefix_for
+from accounts.access import INSTITUTIONS, STAFF, audience_required, scoped_get
 from institutions.models import Institution
 
 from .selectors import credit_events_for, risk_class_map
@@ -19,13 +16,12 @@ from .selectors import credit_events_for, risk_class_map
 PAGE_SIZE = 50
 
 
-@login_required
+@audience_required(*STAFF, *INSTITUTIONS)
 def institution_credit(request, pk: int):
-    """One institution's credit file: current risk class and its credit events, newest first."""
+    """One institution's credit file: current risk class and its credit events, newest first
+    (superseded events shown as corrected)."""
     user = request.user
-    if region_prefix_for(user) is None and not user.is_institution_user:
-        raise PermissionDenied(_("This page is for regulators and institutions."))
-    institution = get_object_or_404(Institution.objects.for_user(user), pk=pk)
+    institution = scoped_get(user, Institution.objects, pk=pk)
     events = credit_events_for(institution=institution, user=user)
     page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
     risk_class = risk_class_map(institution_ids=[institution.pk]).get(

@@ -1,9 +1,21 @@
+"""Admin of the inspection registries and records.
+
+Registries (inspectors, recusals) are edited within the user's region; a plan by its organizer
+only, as a draft. Records with legal effect (draws, tasks, results, rectification orders) are
+read-only: they change only through their services (the plan, review and rectification pages).
+Check items are reference data kept by platform administrators.
+"""
+
 from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
-from institutions.admin import ReadOnlyAdminMixin, ScopedAdminMixin
+from common.adminmixins import (
+    ReadOnlyAdminMixin,
+    ScopedAdminMixin,
+    ScopedHistoryAdmin,
+    ScopedInlineMixin,
+)
 
 from .models import (
     Authority,
@@ -23,18 +35,18 @@ from .models import (
     TaskAssignment,
 )
 from .models.plans import CLASS_RATIO_PRESETS
-from .services.draws import plan_can_manage
+from .services.plans import plan_can_manage, plan_jurisdiction_problems
 
 
 @admin.register(Authority)
-class AuthorityAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class AuthorityAdmin(ScopedAdminMixin, ScopedHistoryAdmin):
     list_display = ("name", "department", "level", "region")
     list_filter = ("department", "level")
     search_fields = ("name",)
 
 
 @admin.register(Inspector)
-class InspectorAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class InspectorAdmin(ScopedAdminMixin, ScopedHistoryAdmin):
     list_display = ("name", "card_number", "authority", "card_valid_until", "active")
     list_filter = ("active", "authority__department")
     list_select_related = ("authority",)
@@ -44,27 +56,27 @@ class InspectorAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Recusal)
-class RecusalAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class RecusalAdmin(ScopedAdminMixin, ScopedHistoryAdmin):
     list_display = ("inspector", "institution", "kind", "reason", "declared_at")
     list_filter = ("kind",)
     autocomplete_fields = ("inspector", "institution")
 
 
 @admin.register(CheckItem)
-class CheckItemAdmin(SimpleHistoryAdmin):
+class CheckItemAdmin(ScopedHistoryAdmin):
     list_display = ("code", "name", "subject", "method")
     search_fields = ("code", "name")
 
 
 def plan_editable(request, plan: SpotCheckPlan | None) -> bool:
-    """A plan is edited in the admin by its organizing authority (or an admin), and only as a
-    draft: once published its quotas, weights and rules are public and frozen, and the plan
-    page's actions (draw, replacements, publishing results) take over."""
+    """A plan is edited in the admin by its organizing authority, and only as a draft: once
+    published its quotas, weights and rules are public and frozen, and the plan page's actions
+    (draw, replacements, publishing results) take over."""
     return plan is None or (plan.status == PlanStatus.DRAFT
                             and plan_can_manage(request.user, plan))
 
 
-class QuotaInline(admin.TabularInline):
+class QuotaInline(ScopedInlineMixin, admin.TabularInline):
     model = PlanQuota
     extra = 0
 
@@ -93,6 +105,12 @@ class SpotCheckPlanAdminForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
+        if "authority" in data:
+            region = data.get("region")
+            for field, problem in plan_jurisdiction_problems(
+                    authority=data.get("authority"),
+                    region_id=region.code if region else None).items():
+                self.add_error(field if field in self.fields else None, problem)
         preset = data.get("class_ratio_preset")
         if preset:
             data["class_ratios"] = dict(CLASS_RATIO_PRESETS[preset][1])
@@ -101,12 +119,17 @@ class SpotCheckPlanAdminForm(forms.ModelForm):
 
 
 @admin.register(SpotCheckPlan)
-class SpotCheckPlanAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class SpotCheckPlanAdmin(ScopedAdminMixin, ScopedHistoryAdmin):
+    """Plans: a regulator adds plans of his own authority, within its region, and edits them
+    while they are drafts (``writable_by`` = ``managed_by``; the form checks the jurisdiction,
+    :func:`inspections.services.plans.plan_jurisdiction_problems`)."""
+
     form = SpotCheckPlanAdminForm
     list_display = ("title", "year", "authority", "status", "selection_mode", "risk_weighting")
     list_filter = ("status", "year")
     search_fields = ("title",)
     filter_horizontal = ("fields", "participating_authorities", "check_items")
+    readonly_fields = ("status", "published_at", "created_by")
     inlines = [QuotaInline]
 
     def get_fields(self, request, obj=None):
@@ -116,6 +139,20 @@ class SpotCheckPlanAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
             fields.insert(fields.index("class_ratios"), "class_ratio_preset")
         return fields
 
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        """The organizing authority is the user's own (admins: any)."""
+        if db_field.name == "authority" and not request.user.is_platform_admin:
+            kwargs["queryset"] = Authority.objects.filter(pk=request.user.authority_id)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+    def has_add_permission(self, request):
+        return request.user.is_regulator and super().has_add_permission(request)
+
     def has_change_permission(self, request, obj=None):
         return plan_editable(request, obj) and super().has_change_permission(request, obj)
 
@@ -124,7 +161,11 @@ class SpotCheckPlanAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
 
 
 class ReadOnlyAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
-    """Draw records are append-only: the admin shows them and changes nothing."""
+    """Records with legal effect: the admin shows them and changes nothing."""
+
+
+class ReadOnlyHistoryAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, ScopedHistoryAdmin):
+    """Records with legal effect that keep history: shown with their history, never changed."""
 
 
 @admin.register(Draw)
@@ -139,56 +180,47 @@ class DrawSelectionAdmin(ReadOnlyAdmin):
     list_display = ("draw", "stratum", "rank", "institution")
     list_select_related = ("draw", "institution")
 
-    def get_queryset(self, request):
-        return DrawSelection.objects.filter(
-            draw__in=Draw.objects.for_user(request.user)).select_related("draw", "institution")
 
-
-class AssignmentInline(admin.TabularInline):
+class AssignmentInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = TaskAssignment
     extra = 0
-    can_delete = False
     readonly_fields = ("inspector", "draw", "is_leader", "matched_field", "fallback_reason",
                        "active")
 
-    def has_add_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(InspectionTask)
-class InspectionTaskAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class InspectionTaskAdmin(ReadOnlyHistoryAdmin):
     list_display = ("plan", "institution", "stratum", "deadline", "status")
     list_filter = ("status", "plan")
     list_select_related = ("plan", "institution")
-    readonly_fields = ("plan", "institution", "draw", "stratum", "field")
+    search_fields = ("institution__name", "institution__uscc")
     inlines = [AssignmentInline]
 
 
 @admin.register(InspectionResult)
-class InspectionResultAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
-    list_display = ("task", "category", "follow_up", "checked_on", "published")
-    list_filter = ("category", "follow_up", "published")
+class InspectionResultAdmin(ReadOnlyHistoryAdmin):
+    list_display = ("task", "category", "follow_up", "checked_on")
+    list_filter = ("category", "follow_up")
+    list_select_related = ("task__plan", "task__institution")
+    search_fields = ("task__institution__name", "task__institution__uscc")
 
 
 @admin.register(RectificationOrder)
-class RectificationOrderAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class RectificationOrderAdmin(ReadOnlyHistoryAdmin):
     list_display = ("institution", "deadline", "status", "issued_at")
     list_filter = ("status",)
+    list_select_related = ("institution",)
+    search_fields = ("institution__name", "institution__uscc")
 
 
 @admin.register(SelfInspectionCampaign)
-class SelfInspectionCampaignAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class SelfInspectionCampaignAdmin(ScopedAdminMixin, ScopedHistoryAdmin):
+    """A campaign is attached only to a plan the user organizes (its form reaches every
+    institution of that plan) and changed by that organizer only (``writable_by``)."""
+
     list_display = ("title", "due", "plan")
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        """A campaign is attached only to a plan the user organizes: its form reaches every
-        institution of that plan."""
         if db_field.name == "plan":
             kwargs["queryset"] = SpotCheckPlan.objects.managed_by(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-    def has_change_permission(self, request, obj=None):
-        """A campaign of a plan is changed by the plan's organizer (or an admin) only."""
-        if obj is not None and obj.plan_id and not plan_can_manage(request.user, obj.plan):
-            return False
-        return super().has_change_permission(request, obj)

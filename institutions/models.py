@@ -11,7 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from accounts.scoping import region_prefix_for
+from accounts.scoping import ScopedQuerySet, region_code_prefix
 
 from .validators import validate_uscc
 
@@ -20,6 +20,20 @@ class RegionLevel(models.TextChoices):
     PROVINCE = "province", _("Province")
     CITY = "city", _("City")
     COUNTY = "county", _("County")
+
+
+class RegionQuerySet(ScopedQuerySet):
+    """Regions are public reference data: anyone reads them (``for_user`` is everything); a
+    write form offers only the regions inside the user's jurisdiction (``writable_by``), so a
+    regulator cannot place an institution in another province."""
+
+    region_path = "code"
+
+    def for_user(self, user) -> RegionQuerySet:
+        return self.all()
+
+    def writable_by(self, user) -> RegionQuerySet:
+        return self.in_jurisdiction_of(user)
 
 
 class Region(models.Model):
@@ -33,6 +47,8 @@ class Region(models.Model):
     level = models.CharField(_("level"), max_length=8, choices=RegionLevel.choices)
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
                                related_name="children", verbose_name=_("parent"))
+
+    objects = RegionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("administrative region")
@@ -96,26 +112,16 @@ class CreditClass(models.TextChoices):
     D = "D", _("D — high risk")
 
 
-class InstitutionQuerySet(models.QuerySet):
-    def for_user(self, user) -> InstitutionQuerySet:
-        """The institutions ``user`` may see: the scoping selector for :class:`Institution`.
+class InstitutionQuerySet(ScopedQuerySet):
+    """The scoping selector of :class:`Institution`: admin all; a regulator those whose region
+    lies in his authority's region; an inspector those of his active tasks; an institution user
+    his own; anyone else none."""
 
-        Admin: all. Regulator: those whose region lies in his authority's region. Inspector: those
-        of his inspection tasks. Institution user: his own. Anyone else: none.
-        """
-        prefix = region_prefix_for(user)
-        if prefix is not None:
-            return self if prefix == "" else self.filter(region__code__startswith=prefix)
-        if user is not None and user.is_authenticated and user.is_active:
-            if user.is_institution_user:
-                return self.filter(pk=user.institution_id)
-            if user.is_inspector:
-                return self.filter(inspection_tasks__assignments__inspector__user=user).distinct()
-        return self.none()
+    region_path = "region__code"
+    institution_path = "pk"
+    inspector_path = "inspection_tasks__assignments"
 
     def in_region(self, region_code: str | None) -> InstitutionQuerySet:
-        from accounts.scoping import region_code_prefix
-
         prefix = region_code_prefix(region_code)
         return self if not prefix else self.filter(region__code__startswith=prefix)
 
@@ -165,6 +171,14 @@ class Institution(models.Model):
         return self.name
 
 
+class SignatoryQuerySet(ScopedQuerySet):
+    """Signatories of the institutions the user may see."""
+
+    region_path = "institution__region__code"
+    institution_path = "institution_id"
+    inspector_path = "institution__inspection_tasks__assignments"
+
+
 class AuthorizedSignatory(models.Model):
     """An authorized signatory (授权签字人): "who signs, who answers" (seed 001 §三(三))."""
 
@@ -175,6 +189,8 @@ class AuthorizedSignatory(models.Model):
     scope = models.CharField(_("signing scope"), max_length=200, blank=True)
     active = models.BooleanField(_("active"), default=True)
     history = HistoricalRecords()
+
+    objects = SignatoryQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("authorized signatory")
@@ -189,16 +205,11 @@ class RegistryImportStatus(models.TextChoices):
     REJECTED = "rejected", _("Rejected")
 
 
-class RegistryImportQuerySet(models.QuerySet):
-    def for_user(self, user) -> RegistryImportQuerySet:
-        """The imports ``user`` may see: admin all, a regulator his own, anyone else none."""
-        if user is None or not user.is_authenticated or not user.is_active:
-            return self.none()
-        if user.is_platform_admin:
-            return self
-        if user.is_regulator:
-            return self.filter(uploaded_by=user)
-        return self.none()
+class RegistryImportQuerySet(ScopedQuerySet):
+    """The imports ``user`` may see: admin all, a regulator his own uploads, anyone else none."""
+
+    def for_regulator(self, user, prefix: str) -> RegistryImportQuerySet:
+        return self.filter(uploaded_by=user)
 
 
 class RegistryImport(models.Model):

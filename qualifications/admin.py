@@ -1,8 +1,10 @@
 """Admin for certificates and test-report numbers, scoped to the user's jurisdiction.
 
-Querysets go through ``for_user`` (``ScopedAdminMixin``); the institution choices do too, so a
-regulator can neither see nor attach another region's institution. Regulators verify
-notify-and-commit commitments with the "mark verified" action (seed 000 §17).
+Querysets go through ``for_user`` (``ScopedAdminMixin``); the institution choices go through
+``writable_by``, so a regulator can neither see nor attach another region's institution.
+Regulators verify notify-and-commit commitments with the "mark verified" action (seed 000 §17).
+A certificate's status changes only through ``qualifications.services`` (expiry), never in the
+change form.
 """
 
 from __future__ import annotations
@@ -10,10 +12,8 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from simple_history.admin import SimpleHistoryAdmin
 
-from institutions.admin import ScopedAdminMixin
-from institutions.models import Institution
+from common.adminmixins import ScopedAdminMixin, ScopedHistoryAdmin
 
 from .models import Certificate, PermitMode, TestReportNumber
 from .services import certificates_verify
@@ -38,19 +38,8 @@ class VerificationFilter(admin.SimpleListFilter):
         return queryset
 
 
-class ScopedInstitutionChoicesMixin:
-    """Limit the ``institution`` foreign key to the institutions the user may see."""
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "institution":
-            kwargs["queryset"] = Institution.objects.for_user(request.user)
-        elif db_field.name == "certificate":
-            kwargs["queryset"] = Certificate.objects.for_user(request.user)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-
 @admin.register(Certificate)
-class CertificateAdmin(ScopedInstitutionChoicesMixin, ScopedAdminMixin, SimpleHistoryAdmin):
+class CertificateAdmin(ScopedAdminMixin, ScopedHistoryAdmin):
     list_display = ("number", "institution", "permit_mode", "status", "valid_until",
                     "verified_at")
     list_filter = ("status", "permit_mode", VerificationFilter)
@@ -59,7 +48,7 @@ class CertificateAdmin(ScopedInstitutionChoicesMixin, ScopedAdminMixin, SimpleHi
     autocomplete_fields = ("institution",)
     filter_horizontal = ("fields",)
     date_hierarchy = "valid_until"
-    readonly_fields = ("verified_at",)
+    readonly_fields = ("status", "verified_at")
     actions = ["mark_verified"]
 
     @admin.action(description=_("Mark the commitment verified (notify-and-commit)"),
@@ -85,7 +74,7 @@ class CertificateAdmin(ScopedInstitutionChoicesMixin, ScopedAdminMixin, SimpleHi
 
 
 @admin.register(TestReportNumber)
-class TestReportNumberAdmin(ScopedInstitutionChoicesMixin, ScopedAdminMixin, admin.ModelAdmin):
+class TestReportNumberAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ("number", "institution", "certificate", "issued_on", "registered_at")
     list_select_related = ("institution", "certificate")
     search_fields = ("number", "institution__name")

@@ -1,7 +1,7 @@
 """Public read-only API: certificate check and test-report-number check (seed 000 §16).
 
 No login, no session (no CSRF, no session query), rate-limited per IP
-(:mod:`qualifications.ratelimits`: 429 with ``Retry-After`` past the limit).
+(:mod:`qualifications.throttling`: 429 with ``Retry-After`` past the limit).
 
 Malformed certificate numbers answer **400** ``{"status": "unknown", "number", "error"}``
 rather than a bare 404: such a number cannot exist, and naming the problem (wrong length, a
@@ -19,13 +19,13 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from .ratelimits import PublicQueryThrottle
 from .selectors import certificate_public_get, report_number_public_get
 from .serializers import (
     CertificatePublicSerializer,
     ReportNumberPublicSerializer,
     UnknownSerializer,
 )
+from .throttling import PublicQueryThrottle
 from .validators import certificate_number_problem
 
 TOO_MANY = OpenApiResponse(description="Too many requests from this IP; see Retry-After.")

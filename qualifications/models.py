@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from accounts.scoping import region_prefix_for
+from accounts.scoping import ScopedQuerySet
 
 from .validators import validate_certificate_number
 
@@ -32,14 +32,12 @@ class CertificateStatus(models.TextChoices):
     EXPIRED = "expired", _("Expired")
 
 
-class CertificateQuerySet(models.QuerySet):
-    def for_user(self, user) -> CertificateQuerySet:
-        """Certificates ``user`` may see: those of the institutions he may see."""
-        from institutions.models import Institution
+class CertificateQuerySet(ScopedQuerySet):
+    """Certificates ``user`` may see: those of the institutions he may see."""
 
-        if region_prefix_for(user) == "":
-            return self
-        return self.filter(institution__in=Institution.objects.for_user(user))
+    region_path = "institution__region__code"
+    institution_path = "institution_id"
+    inspector_path = "institution__inspection_tasks__assignments"
 
     def by_number(self, number: str):
         return self.select_related("institution").prefetch_related("fields").filter(
@@ -97,13 +95,12 @@ class Certificate(models.Model):
         return CertificateStatus(self.public_status(today)).label
 
 
-class TestReportNumberQuerySet(models.QuerySet):
-    def for_user(self, user) -> TestReportNumberQuerySet:
-        from institutions.models import Institution
+class TestReportNumberQuerySet(ScopedQuerySet):
+    """Report numbers ``user`` may see: those of the institutions he may see."""
 
-        if region_prefix_for(user) == "":
-            return self
-        return self.filter(institution__in=Institution.objects.for_user(user))
+    region_path = "institution__region__code"
+    institution_path = "institution_id"
+    inspector_path = "institution__inspection_tasks__assignments"
 
 
 class TestReportNumber(models.Model):

@@ -1,6 +1,6 @@
 """Public pages: certificate check, test-report-number check, institution lookup (seed 000 §16).
 
-No login; rate-limited per IP (:func:`qualifications.ratelimits.public_ratelimit`, 429 past the
+No login; rate-limited per IP (:func:`qualifications.throttling.public_ratelimit`, 429 past the
 limit). They show public data only: institution name, USCC, region, fields, certificates and
 their public status; never contacts.
 """
@@ -13,12 +13,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from .forms import CertificateCheckForm, InstitutionLookupForm, ReportNumberCheckForm
-from .ratelimits import public_ratelimit
 from .selectors import (
     certificate_public_get,
     institutions_public_search,
     report_number_public_get,
 )
+from .throttling import public_ratelimit
 
 LOOKUP_PAGE_SIZE = 20
 

@@ -1,12 +1,12 @@
 from django.contrib import admin
 
-from institutions.admin import ScopedAdminMixin
+from common.adminmixins import ReadOnlyAdminMixin, ScopedAdminMixin
 
 from .models import Report
 
 
 @admin.register(Report)
-class ReportAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class ReportAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     """Read-only: reports are requested and generated through ``reports.services``."""
 
     list_display = ("kind", "plan", "authority", "status", "created_at", "finished_at")
@@ -14,12 +14,3 @@ class ReportAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_select_related = ("plan", "authority")
     readonly_fields = ("kind", "plan", "authority", "requested_by", "status", "pdf", "xlsx",
                        "error", "language", "created_at", "started_at", "finished_at")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

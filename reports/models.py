@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from accounts.scoping import region_prefix_for
+from accounts.scoping import ScopedQuerySet
 
 
 class ReportKind(models.TextChoices):
@@ -23,15 +23,11 @@ class ReportStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
-class ReportQuerySet(models.QuerySet):
-    def for_user(self, user) -> ReportQuerySet:
-        """Reports ``user`` may see: admin all; a regulator his authority's; else none."""
-        prefix = region_prefix_for(user)
-        if prefix == "":
-            return self
-        if prefix is not None:
-            return self.filter(authority_id=user.authority_id)
-        return self.none()
+class ReportQuerySet(ScopedQuerySet):
+    """Reports ``user`` may see: admin all; a regulator his authority's; else none."""
+
+    def for_regulator(self, user, prefix: str) -> ReportQuerySet:
+        return self.filter(authority_id=user.authority_id)
 
 
 class Report(models.Model):

@@ -23,6 +23,7 @@ from django.utils.translation import pgettext_lazy
 from accounts.scoping import region_prefix_for
 from inspections.models import (
     FollowUpMeasure,
+    InspectionResult,
     InspectionTask,
     PlanQuota,
     RectificationOrder,
@@ -135,7 +136,8 @@ def inspection_statistics(*, plan: SpotCheckPlan, user=None) -> StatisticsTable:
       for a narrower scope (a province's view of a national plan), or a field without a quota
       count, the tasks drawn in scope;
     * ``drawn`` — tasks (replaced tasks are left out: the supplementary draw's task counts);
-    * ``checked`` — tasks with a recorded ``InspectionResult``;
+    * ``checked`` — tasks with a result in force (approved or published, the correction once
+      approved: ``InspectionResult.objects.effective``);
     * ``problems_found`` — result category in ``ResultCategory.problem_found()``;
     * ``rectified`` — an accepted ``RectificationOrder``, or the result "problem corrected";
     * ``cases_opened`` — follow-up ``FollowUpMeasure.CASE_OPENED``;
@@ -153,24 +155,26 @@ def inspection_statistics(*, plan: SpotCheckPlan, user=None) -> StatisticsTable:
     tasks = tasks.filter(plan=plan).exclude(status=TaskStatus.REPLACED)
     accepted = RectificationOrder.objects.filter(task=OuterRef("pk"),
                                                  status=RectificationStatus.ACCEPTED)
-    problem = Q(result__category__in=ResultCategory.problem_found())
+    effective = InspectionResult.objects.effective().filter(task=OuterRef("pk"))
+    problem = Q(r_category__in=ResultCategory.problem_found())
     field_of_stratum = TestingField.objects.filter(code=OuterRef("stratum"))
     aggregates = (
-        tasks.annotate(accepted=Exists(accepted))
+        tasks.annotate(accepted=Exists(accepted),
+                       r_category=Subquery(effective.values("category")[:1]),
+                       r_follow_up=Subquery(effective.values("follow_up")[:1]))
         .order_by()
         .values("stratum")
         .annotate(
             stratum_name=Subquery(field_of_stratum.values("name")[:1]),
             stratum_order=Subquery(field_of_stratum.values("sort_order")[:1]),
             drawn=Count("pk"),
-            checked=Count("pk", filter=Q(result__isnull=False)),
+            checked=Count("pk", filter=Q(r_category__isnull=False)),
             problems_found=Count("pk", filter=problem),
-            rectified=Count("pk", filter=Q(result__isnull=False) & (
-                Q(accepted=True) | Q(result__category=ResultCategory.PROBLEM_CORRECTED))),
-            cases_opened=Count("pk", filter=Q(result__follow_up=FollowUpMeasure.CASE_OPENED)),
-            non_cooperation=Count("pk", filter=Q(
-                result__category=ResultCategory.NON_COOPERATION)),
-            closed=Count("pk", filter=Q(result__category__in=[
+            rectified=Count("pk", filter=Q(r_category__isnull=False) & (
+                Q(accepted=True) | Q(r_category=ResultCategory.PROBLEM_CORRECTED))),
+            cases_opened=Count("pk", filter=Q(r_follow_up=FollowUpMeasure.CASE_OPENED)),
+            non_cooperation=Count("pk", filter=Q(r_category=ResultCategory.NON_COOPERATION)),
+            closed=Count("pk", filter=Q(r_category__in=[
                 ResultCategory.CLOSED, ResultCategory.DEREGISTERED])),
         )
     )

@@ -6,20 +6,19 @@ query goes through ``Report.objects.for_user``: a report outside the user's scop
 
 from __future__ import annotations
 
-import functools
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.access import STAFF, audience_required, scoped_get
+
 from .forms import ReportRequestForm
 from .models import Report, ReportStatus
-from .services import report_request, report_viewer_check
+from .services import report_request
 from .statistics import OFFICIAL_TITLE
 
 FORMATS = {
@@ -31,14 +30,8 @@ STATUS_BADGE = {ReportStatus.DONE: "ok", ReportStatus.FAILED: "bad",
 PAGE_SIZE = 25
 
 
-def regulator_required(view):
-    """Login required, then :func:`reports.services.report_viewer_check` (else 403)."""
-    @login_required
-    @functools.wraps(view)
-    def wrapper(request, *args, **kwargs):
-        report_viewer_check(request.user)
-        return view(request, *args, **kwargs)
-    return wrapper
+#: regulators and platform admins (the rule of ``reports.services.report_viewer_check``)
+regulator_required = audience_required(*STAFF)
 
 
 def _list_page(request, form: ReportRequestForm, *, status: int = 200):
@@ -95,9 +88,8 @@ def report_download(request, pk: int, fmt: str):
     """Send the PDF or workbook of a done report in the user's scope; 404 otherwise."""
     if fmt not in FORMATS:
         raise Http404
-    report = get_object_or_404(
-        Report.objects.for_user(request.user).select_related("plan", "authority"),
-        pk=pk, status=ReportStatus.DONE)
+    report = scoped_get(request.user, Report.objects.select_related("plan", "authority"),
+                        pk=pk, status=ReportStatus.DONE)
     file_field = report.pdf if fmt == "pdf" else report.xlsx
     if not file_field:
         raise Http404

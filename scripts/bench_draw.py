@@ -51,10 +51,10 @@ from inspections.models import (  # noqa: E402
     SpotCheckPlan,
     TaskAssignment,
 )
-from inspections.reference import reference_data_load  # noqa: E402
-from inspections.registry_generator import inspectors_generate  # noqa: E402
 from inspections.tasks import draw_commit_task, draw_run_task  # noqa: E402
 from institutions.models import Institution  # noqa: E402
+from loaders.inspectors import inspectors_generate  # noqa: E402
+from loaders.reference import reference_data_load  # noqa: E402
 
 
 def prepare(n_inst: int, n_insp: int) -> None:
@@ -62,8 +62,8 @@ def prepare(n_inst: int, n_insp: int) -> None:
     reference_data_load()
     have = Institution.objects.count()
     if have < n_inst:
-        from institutions.registry.generator import registry_workbook_write
-        from institutions.registry.service import registry_import
+        from loaders.registry.generator import registry_workbook_write
+        from loaders.registry.service import registry_import
 
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / "registry.xlsx"

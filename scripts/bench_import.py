@@ -39,8 +39,8 @@ django.setup()
 from django.db import connection  # noqa: E402
 
 from institutions.models import Institution  # noqa: E402
-from institutions.registry import service  # noqa: E402
-from institutions.registry.writer import registry_plan_write  # noqa: E402
+from loaders.registry import service  # noqa: E402
+from loaders.registry.writer import registry_plan_write  # noqa: E402
 from qualifications.models import Certificate  # noqa: E402
 
 _TABLES = [Certificate.fields.through, Certificate.history.model, Certificate,

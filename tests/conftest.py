@@ -12,8 +12,8 @@ from django.test import Client
 
 from accounts.models import Role
 from inspections.models import Authority
-from inspections.reference import reference_data_load
 from institutions.models import Region
+from loaders.reference import reference_data_load
 
 from .factories import InspectorFactory, InstitutionFactory, UserFactory
 
@@ -113,3 +113,20 @@ def celery_eager(request):
     app.conf.task_always_eager = True
     yield
     app.conf.task_always_eager = old
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """``clock(hours)``: move the wall clock (``django.utils.timezone.now``) forward by
+    ``hours`` from now on, as when a declared external value is published after the commit."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    real = timezone.now
+
+    def advance(hours: float) -> None:
+        shift = dt.timedelta(hours=hours)
+        monkeypatch.setattr(timezone, "now", lambda: real() + shift)
+
+    return advance

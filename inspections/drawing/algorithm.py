@@ -16,6 +16,8 @@ import hashlib
 import heapq
 import hmac
 import math
+import re
+import unicodedata
 from decimal import ROUND_HALF_UP, Decimal
 from operator import itemgetter
 from typing import NamedTuple
@@ -157,6 +159,33 @@ def sha256_hex(text: str) -> str:
 def commitment_of(server_seed: str) -> str:
     """Commitment published before the draw: SHA-256 of the 32 server-seed bytes, hex."""
     return hashlib.sha256(bytes.fromhex(server_seed)).hexdigest()
+
+
+_SPACES = re.compile(r"\s+")
+MAX_EXTERNAL_VALUE = 200
+
+
+def external_value_normalise(value: str) -> str:
+    """One declared source's value as the draw uses it: Unicode NFKC, every run of white space
+    made one space, trimmed (so ``"０７　１５"`` and ``" 07 15 "`` are both ``"07 15"``).
+
+    Raises ``ValueError`` if the result is empty, longer than 200 characters, or holds a control
+    character.
+    """
+    text = _SPACES.sub(" ", unicodedata.normalize("NFKC", value)).strip()
+    if not text:
+        raise ValueError("empty")
+    if len(text) > MAX_EXTERNAL_VALUE:
+        raise ValueError("too long")
+    if any(unicodedata.category(ch) == "Cc" for ch in text):
+        raise ValueError("control character")
+    return text
+
+
+def external_value_join(values: list[str]) -> str:
+    """The external value of a draw: its sources' normalised values, in declared order, joined
+    by line feeds (a normalised value holds none)."""
+    return "\n".join(values)
 
 
 def seed_derive(server_seed: str, external_value: str, pool_digest: str) -> str:

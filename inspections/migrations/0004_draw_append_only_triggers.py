@@ -6,6 +6,8 @@ deleted (rules: DOMAIN.md "A finished draw is never changed"; docs/draw.md).
 
 from django.db import migrations
 
+from common.db import vendor_sql
+
 PG_FORWARD = """
 CREATE OR REPLACE FUNCTION tic_draw_append_only() RETURNS trigger AS $$
 BEGIN
@@ -43,24 +45,7 @@ SQLITE_BACKWARD = [f"DROP TRIGGER IF EXISTS {n}" for n in (
     "draw_no_delete", "draw_no_update", "drawselection_no_delete", "drawselection_no_update")]
 
 
-def forward(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        with schema_editor.connection.cursor() as cursor:  # no parameter interpolation of '%'
-            cursor.execute(PG_FORWARD)
-    elif schema_editor.connection.vendor == "sqlite":
-        for sql in SQLITE_FORWARD:
-            schema_editor.execute(sql)
-
-
-def backward(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        with schema_editor.connection.cursor() as cursor:
-            cursor.execute(PG_BACKWARD)
-    elif schema_editor.connection.vendor == "sqlite":
-        for sql in SQLITE_BACKWARD:
-            schema_editor.execute(sql)
-
-
 class Migration(migrations.Migration):
     dependencies = [("inspections", "0003_draw_inspector_pool")]
-    operations = [migrations.RunPython(forward, backward)]
+    operations = [vendor_sql(postgresql=(PG_FORWARD, PG_BACKWARD),
+                             sqlite=(SQLITE_FORWARD, SQLITE_BACKWARD))]

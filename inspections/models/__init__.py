@@ -7,24 +7,34 @@ from .campaigns import (
     SelfInspectionSubmission,
 )
 from .draws import Draw, DrawKind, DrawSelection, DrawStatus
-from .plans import CheckItem, PlanQuota, PlanStatus, RiskWeighting, SelectionMode, SpotCheckPlan
-from .tasks import (
+from .ledger import LedgerEntry, LedgerKind
+from .plans import (
+    CertificateLevel,
+    CheckItem,
+    PlanQuota,
+    PlanStatus,
+    RiskWeighting,
+    SelectionMode,
+    SpotCheckPlan,
+)
+from .replacements import ReplacementReason, ReplacementRequest, ReplacementState
+from .results import (
     FollowUpMeasure,
-    InspectionMode,
     InspectionResult,
-    InspectionTask,
     RectificationOrder,
     RectificationStatus,
     ResultCategory,
-    TaskAssignment,
-    TaskStatus,
+    ResultState,
 )
+from .tasks import InspectionMode, InspectionTask, TaskAssignment, TaskStatus
 
 __all__ = [
     "Authority", "AuthorityLevel", "Department", "Inspector", "Recusal", "RecusalKind",
     "IntegrityPledge", "SelfInspectionAnswer", "SelfInspectionCampaign", "SelfInspectionStatus",
-    "SelfInspectionSubmission", "Draw", "DrawKind", "DrawSelection", "DrawStatus", "CheckItem",
-    "PlanQuota", "PlanStatus", "RiskWeighting", "SelectionMode", "SpotCheckPlan",
-    "FollowUpMeasure", "InspectionMode", "InspectionResult", "InspectionTask",
-    "RectificationOrder", "RectificationStatus", "ResultCategory", "TaskAssignment", "TaskStatus",
+    "SelfInspectionSubmission", "Draw", "DrawKind", "DrawSelection", "DrawStatus",
+    "LedgerEntry", "LedgerKind", "CertificateLevel", "CheckItem", "PlanQuota", "PlanStatus", "RiskWeighting",
+    "SelectionMode", "SpotCheckPlan", "ReplacementReason", "ReplacementRequest",
+    "ReplacementState", "FollowUpMeasure", "InspectionResult", "RectificationOrder",
+    "RectificationStatus", "ResultCategory", "ResultState", "InspectionMode", "InspectionTask",
+    "TaskAssignment", "TaskStatus",
 ]

@@ -10,7 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from accounts.scoping import region_prefix_for
+from accounts.scoping import ScopedQuerySet
 
 
 class Department(models.TextChoices):
@@ -33,12 +33,24 @@ class AuthorityLevel(models.TextChoices):
     COUNTY = "county", _("County")
 
 
-class AuthorityQuerySet(models.QuerySet):
-    def for_user(self, user) -> AuthorityQuerySet:
-        """Authorities ``user`` may see: all for staff roles (they are public bodies), none else."""
-        if user is not None and user.is_authenticated and user.is_active:
-            return self
-        return self.none()
+class AuthorityQuerySet(ScopedQuerySet):
+    """Authorities are public bodies: every signed-in user sees them all. A write form (an
+    inspector's authority, a plan's participants) offers only those inside the user's region:
+    a provincial regulator cannot file an inspector under another province's bureau."""
+
+    region_path = "region__code"
+
+    def for_regulator(self, user, prefix: str) -> AuthorityQuerySet:
+        return self.all()
+
+    def for_institution(self, user) -> AuthorityQuerySet:
+        return self.all()
+
+    def for_inspector(self, user) -> AuthorityQuerySet:
+        return self.all()
+
+    def writable_by(self, user) -> AuthorityQuerySet:
+        return self.in_jurisdiction_of(user)
 
 
 class Authority(models.Model):
@@ -64,18 +76,14 @@ class Authority(models.Model):
         return self.name
 
 
-class InspectorQuerySet(models.QuerySet):
-    def for_user(self, user) -> InspectorQuerySet:
-        """Inspectors ``user`` may see: admin all; a regulator those of authorities inside his
-        region (national authorities included for a national regulator); an inspector himself."""
-        prefix = region_prefix_for(user)
-        if prefix == "":
-            return self
-        if prefix:
-            return self.filter(authority__region__code__startswith=prefix)
-        if user is not None and user.is_authenticated and user.is_inspector:
-            return self.filter(user=user)
-        return self.none()
+class InspectorQuerySet(ScopedQuerySet):
+    """Inspectors ``user`` may see: admin all; a regulator those of authorities inside his
+    region (national authorities included for a national regulator); an inspector himself."""
+
+    region_path = "authority__region__code"
+
+    def for_inspector(self, user) -> InspectorQuerySet:
+        return self.filter(user=user)
 
 
 class Inspector(models.Model):
@@ -119,11 +127,14 @@ class RecusalKind(models.TextChoices):
     SAME_COUNTY = "same_county", _("Same county")
 
 
-class RecusalQuerySet(models.QuerySet):
-    def for_user(self, user) -> RecusalQuerySet:
-        """Recusals of the inspectors ``user`` may see (:meth:`InspectorQuerySet.for_user`):
-        admin all, a regulator those of his region's inspectors, an inspector his own."""
-        return self.filter(inspector__in=Inspector.objects.for_user(user))
+class RecusalQuerySet(ScopedQuerySet):
+    """Recusals of the inspectors ``user`` may see (:class:`InspectorQuerySet`): admin all, a
+    regulator those of his region's inspectors, an inspector his own."""
+
+    region_path = "inspector__authority__region__code"
+
+    def for_inspector(self, user) -> RecusalQuerySet:
+        return self.filter(inspector__user=user)
 
 
 class Recusal(models.Model):

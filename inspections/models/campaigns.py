@@ -12,28 +12,38 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from accounts.scoping import region_prefix_for
+from accounts.scoping import ScopedQuerySet
 
 
-class CampaignQuerySet(models.QuerySet):
-    def for_user(self, user) -> CampaignQuerySet:
-        """Campaigns ``user`` may see.
+class CampaignQuerySet(ScopedQuerySet):
+    """Campaigns ``user`` may see.
 
-        Admin and regulators: campaigns of the plans they see (``SpotCheckPlan.objects
-        .for_user``) and campaigns without a plan. Institution users: every campaign whose plan
-        is published (seed 002 §四 asks all national-level institutions to self-inspect, drawn
-        or not) or that has no plan. Anyone else: none.
-        """
-        from .plans import PlanStatus, SpotCheckPlan
+    Admin and regulators: campaigns of the plans they see (``SpotCheckPlan.objects.for_user``)
+    and campaigns without a plan. Institution users: every campaign whose plan is published
+    (seed 002 §四 asks all national-level institutions to self-inspect, drawn or not) or that
+    has no plan. Anyone else: none.
+    """
 
-        if user is None or not user.is_authenticated or not user.is_active:
-            return self.none()
-        if region_prefix_for(user) is not None:
-            return self.filter(Q(plan__isnull=True)
-                               | Q(plan__in=SpotCheckPlan.objects.for_user(user)))
-        if user.is_institution_user:
-            return self.filter(Q(plan__isnull=True) | ~Q(plan__status=PlanStatus.DRAFT))
-        return self.none()
+    def for_regulator(self, user, prefix: str) -> CampaignQuerySet:
+        from .plans import SpotCheckPlan
+
+        return self.filter(Q(plan__isnull=True)
+                           | Q(plan__in=SpotCheckPlan.objects.for_user(user).values("pk")))
+
+    def for_institution(self, user) -> CampaignQuerySet:
+        from .plans import PlanStatus
+
+        return self.filter(Q(plan__isnull=True) | ~Q(plan__status=PlanStatus.DRAFT))
+
+    def writable_by(self, user) -> CampaignQuerySet:
+        """A campaign of a plan is changed by the plan's organizer only; one without a plan by
+        admins."""
+        from .plans import SpotCheckPlan
+
+        if user is not None and user.is_authenticated and user.is_active \
+                and user.is_platform_admin:
+            return self.filter(plan__isnull=True)
+        return self.filter(plan__in=SpotCheckPlan.objects.managed_by(user).values("pk"))
 
 
 class SelfInspectionCampaign(models.Model):
@@ -70,17 +80,19 @@ class SelfInspectionStatus(models.TextChoices):
     SUBMITTED = "submitted", _("Submitted")
 
 
-class SubmissionQuerySet(models.QuerySet):
-    def for_user(self, user):
-        """Submissions (or pledges) ``user`` may see: regulator by region, institution its own."""
-        prefix = region_prefix_for(user)
-        if prefix == "":
-            return self
-        if prefix:
-            return self.filter(institution__region__code__startswith=prefix)
-        if user is not None and user.is_authenticated and user.is_institution_user:
-            return self.filter(institution_id=user.institution_id)
-        return self.none()
+class SubmissionQuerySet(ScopedQuerySet):
+    """Submissions (or pledges) ``user`` may see: regulator by region, institution its own."""
+
+    region_path = "institution__region__code"
+    institution_path = "institution_id"
+
+    def writable_by(self, user) -> SubmissionQuerySet:
+        """Only the institution writes its own submissions (through the portal's services)."""
+        from accounts.scoping import Audience, audience_of
+
+        if audience_of(user) is not Audience.INSTITUTION:
+            return self.none()
+        return self.for_institution(user)
 
 
 class SelfInspectionSubmission(models.Model):

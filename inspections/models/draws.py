@@ -11,7 +11,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from accounts.scoping import ScopedQuerySet
 
 
 class DrawKind(models.TextChoices):
@@ -27,12 +30,10 @@ class DrawStatus(models.TextChoices):
     FAILED = "failed", _("Failed (constraints could not be met)")
 
 
-class DrawQuerySet(models.QuerySet):
-    def for_user(self, user) -> DrawQuerySet:
-        """Draws of the plans ``user`` may see."""
-        from .plans import SpotCheckPlan
+class DrawQuerySet(ScopedQuerySet):
+    """Draws of the plans ``user`` may see."""
 
-        return self.filter(plan__in=SpotCheckPlan.objects.for_user(user))
+    through_path = "plan"
 
     def published(self) -> DrawQuerySet:
         """Draws of published plans (the commitment is public from the moment it is made)."""
@@ -53,7 +54,9 @@ class Draw(models.Model):
     """One draw: its frozen pool, commitment, entropy, seed and (in ``result``) its selection.
 
     ``server_seed`` is secret until the draw completes; ``commitment`` = SHA-256(server seed) is
-    public from creation. ``seed`` = SHA-256(server seed ‖ external value ‖ pool digest).
+    public from creation, with the declared ``external_sources``. ``seed`` = SHA-256(server seed
+    ‖ external value ‖ pool digest), the external value being the declared sources' normalised
+    values (``external_values``) joined by line feeds.
     """
 
     plan = models.ForeignKey("inspections.SpotCheckPlan", on_delete=models.PROTECT,
@@ -75,7 +78,16 @@ class Draw(models.Model):
                                              max_length=64, blank=True)
     commitment = models.CharField(_("seed commitment (SHA-256)"), max_length=64)
     server_seed = models.CharField(_("server seed"), max_length=64)
-    external_value = models.CharField(_("external entropy"), max_length=200, blank=True)
+    external_sources = models.JSONField(
+        _("declared external sources"), default=list, blank=True,
+        help_text=_('Declared at commit: [{"name": …, "known_at": ISO time}], public values '
+                    "that nobody can know at commit time (docs/draw.md §3)."))
+    external_known_at = models.DateTimeField(
+        _("external values known at"), null=True, blank=True,
+        help_text=_("The draw may not run before every declared value is known."))
+    external_values = models.JSONField(_("external values (normalised)"), default=list,
+                                       blank=True)
+    external_value = models.CharField(_("external entropy"), max_length=1000, blank=True)
     seed = models.CharField(_("seed"), max_length=64, blank=True)
     result = models.JSONField(_("result"), default=dict, blank=True)
     reason = models.TextField(_("reason"), blank=True)
@@ -88,7 +100,7 @@ class Draw(models.Model):
     executed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                     on_delete=models.PROTECT, related_name="+",
                                     verbose_name=_("run by"))
-    created_at = models.DateTimeField(_("committed at"), auto_now_add=True)
+    created_at = models.DateTimeField(_("committed at"), default=timezone.now)
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
 
     objects = DrawQuerySet.as_manager()
@@ -123,6 +135,12 @@ class Draw(models.Model):
         return self.status == DrawStatus.COMPLETED
 
 
+class DrawSelectionQuerySet(ScopedQuerySet):
+    """Selections of the draws ``user`` may see."""
+
+    through_path = "draw"
+
+
 class DrawSelection(models.Model):
     """One institution selected by a draw, with its stratum, rank and key (append-only)."""
 
@@ -134,6 +152,8 @@ class DrawSelection(models.Model):
     stratum = models.CharField(_("stratum"), max_length=32)
     rank = models.PositiveIntegerField(_("rank in stratum"))
     key = models.CharField(_("key"), max_length=64)
+
+    objects = DrawSelectionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("selected institution")

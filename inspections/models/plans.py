@@ -16,7 +16,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from accounts.scoping import region_prefix_for
+from accounts.scoping import ScopedQuerySet, ancestor_codes
 from inspections.drawing.algorithm import CLASSES
 
 from .authorities import Authority, Department
@@ -55,6 +55,15 @@ class SelectionMode(models.TextChoices):
     TOTAL = "total", _("A total, allocated to fields by largest remainder")
     RATIO = "ratio", _("A ratio of the pool, allocated to fields by largest remainder")
     CLASS_RATIO = "class_ratio", _("A ratio per credit risk class (each class its own stratum)")
+
+
+class CertificateLevel(models.TextChoices):
+    """Which qualification certificates put an institution in a plan's pool: the issuing
+    authority's level (seed 002 §二 national-level, §三 provincial-level institutions)."""
+
+    ANY = "any", _("Any valid certificate")
+    NATIONAL = "national", _("Certificate issued by SAMR (national level)")
+    PROVINCIAL = "provincial", _("Certificate issued by a province")
 
 
 class RiskWeighting(models.TextChoices):
@@ -105,50 +114,47 @@ def validate_class_weights(value) -> None:
         problem=_("Class %(cls)s: the weight %(value)s is not a positive number."))
 
 
-class SpotCheckPlanQuerySet(models.QuerySet):
-    def for_user(self, user) -> SpotCheckPlanQuerySet:
-        """Plans ``user`` may see.
+class SpotCheckPlanQuerySet(ScopedQuerySet):
+    """Plans ``user`` may see.
 
-        Admin: all. Regulator: plans whose jurisdiction overlaps his region (national plans, plans
-        of his region and of regions inside it). Inspector / institution user: published plans in
-        which they have a task. Anyone else: none (the public uses :meth:`published`).
-        """
-        prefix = region_prefix_for(user)
+    Admin: all. Regulator: plans whose jurisdiction overlaps his region (national plans, plans
+    of his region, of regions inside it and of the province or city containing it). Inspector /
+    institution user: published plans in which they have a task. Anyone else: none (the public
+    uses :meth:`published`). Writes (``writable_by``, :meth:`managed_by`): the plans of the
+    user's own authority.
+    """
+
+    institution_path = "tasks__institution_id"
+    inspector_path = "tasks__assignments"
+
+    def for_regulator(self, user, prefix: str) -> SpotCheckPlanQuerySet:
         if prefix == "":
-            return self
-        if prefix:
-            return self.filter(
-                Q(region__isnull=True) | Q(region__code__startswith=prefix)
-                | Q(region_id__in=_ancestor_codes(prefix)))
-        if user is not None and user.is_authenticated and user.is_active:
-            if user.is_institution_user:
-                return self.published().filter(tasks__institution_id=user.institution_id).distinct()
-            if user.is_inspector:
-                return self.published().filter(tasks__assignments__inspector__user=user).distinct()
-        return self.none()
+            return self.all()
+        return self.filter(Q(region__isnull=True) | Q(region__code__startswith=prefix)
+                           | Q(region_id__in=ancestor_codes(prefix)))
+
+    def for_institution(self, user) -> SpotCheckPlanQuerySet:
+        return self.published().filter(
+            pk__in=self.model._base_manager.filter(tasks__institution_id=user.institution_id)
+            .values("pk"))
+
+    def for_inspector(self, user) -> SpotCheckPlanQuerySet:
+        return super().for_inspector(user).published()
 
     def managed_by(self, user) -> SpotCheckPlanQuerySet:
-        """Plans ``user`` may publish, draw and attach campaigns to: all for an admin, those of
-        his own authority for a regulator, none else (the rule of
-        :func:`inspections.services.draws.plan_can_manage`)."""
-        if user is None or not user.is_authenticated or not user.is_active:
+        """Plans ``user`` organizes: those of his own authority, for a regulator; none for
+        anyone else (platform administrators run the platform, not the plans). The rule of
+        :func:`inspections.services.draws.plan_can_manage`."""
+        if user is None or not user.is_authenticated or not user.is_active or not user.is_regulator:
             return self.none()
-        if user.is_platform_admin:
-            return self
-        if user.is_regulator:
-            return self.filter(authority_id=user.authority_id)
-        return self.none()
+        return self.filter(authority_id=user.authority_id)
+
+    def writable_by(self, user) -> SpotCheckPlanQuerySet:
+        return self.managed_by(user)
 
     def published(self) -> SpotCheckPlanQuerySet:
         """Plans visible to the public (一公开): everything past draft."""
         return self.exclude(status=PlanStatus.DRAFT)
-
-
-def _ancestor_codes(prefix: str) -> list[str]:
-    codes = [prefix[:2] + "0000"]
-    if len(prefix) >= 4:
-        codes.append(prefix[:4] + "00")
-    return codes
 
 
 class SpotCheckPlan(models.Model):
@@ -173,6 +179,10 @@ class SpotCheckPlan(models.Model):
                                     verbose_name=_("testing fields in the pool"),
                                     help_text=_("Empty: every field."))
     natures = models.JSONField(_("institution kinds in the pool"), default=list, blank=True)
+    certificate_level = models.CharField(
+        _("certificate level"), max_length=12, choices=CertificateLevel.choices,
+        default=CertificateLevel.ANY,
+        help_text=_("Only institutions holding a valid certificate of this level are drawn."))
     check_items = models.ManyToManyField(CheckItem, blank=True, related_name="plans",
                                          verbose_name=_("check items"))
     source = models.CharField(_("source document"), max_length=200, blank=True)
@@ -232,6 +242,12 @@ class SpotCheckPlan(models.Model):
         return self.title
 
 
+class PlanQuotaQuerySet(ScopedQuerySet):
+    """Quotas of the plans ``user`` may see."""
+
+    through_path = "plan"
+
+
 class PlanQuota(models.Model):
     """Quota of one stratum (testing field), with an optional national-centre sub-quota."""
 
@@ -246,6 +262,8 @@ class PlanQuota(models.Model):
                                        choices=Department.choices, blank=True)
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
     history = HistoricalRecords()
+
+    objects = PlanQuotaQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("quota")

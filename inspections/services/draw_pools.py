@@ -1,6 +1,7 @@
 """Building the frozen pools of a draw from the registries, as they stand at draw time.
 
-Institution pool (seed 001 §三(三); seed 002 §二–三): the plan's jurisdiction, institution kinds
+Institution pool (seed 001 §三(三); seed 002 §二–三): the plan's jurisdiction, certificate level
+(national plans draw institutions holding a valid SAMR-issued certificate), institution kinds
 (natures) and fields; suspended, revoked and deregistered institutions are out; institutions
 checked in the last N months (``plan.exclude_checked_months``, from the inspection history) are
 out. Every exclusion is counted, so the published pool explains itself.
@@ -21,12 +22,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
+from collections.abc import Callable
 
-from django.db import connection
 from django.db.models import Q
+from django.utils import timezone
 
 from accounts.scoping import region_code_prefix
-from credit.models import RiskClassification
+from common.db import raw_rows
 from inspections.drawing.algorithm import (
     NO_CLASS,
     Entry,
@@ -35,8 +37,10 @@ from inspections.drawing.algorithm import (
     inspector_entry_make,
 )
 from institutions.models import Institution, InstitutionStatus, TestingField
+from qualifications.models import Certificate, CertificateStatus
 
 from ..models import (
+    CertificateLevel,
     InspectionTask,
     Inspector,
     Recusal,
@@ -47,18 +51,6 @@ from ..models import (
 )
 
 DEFAULT_CLASS = "B"  # an institution never classified counts as "general risk"
-
-
-def raw_rows(queryset) -> list[tuple]:
-    """The rows of a ``values_list`` queryset, fetched in one go. On PostgreSQL without Django's
-    per-row processing (psycopg2 already gives ints, text, booleans and dates); elsewhere the
-    ordinary queryset, whose converters those backends need."""
-    if connection.vendor != "postgresql":
-        return list(queryset)
-    sql, params = queryset.query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
 
 
 def months_before(day: dt.date, months: int) -> dt.date:
@@ -88,13 +80,39 @@ def plan_strata(plan: SpotCheckPlan, field_codes: dict[int, str]) -> tuple[list[
     return ["all"], "all"
 
 
+#: where the draw reads credit risk classes: a callable ``() -> {institution id: class}`` set by
+#: the credit app when it loads (``credit.apps.CreditConfig.ready``; the credit app sits above
+#: this one, so it registers itself rather than being imported). Without it, the class recorded
+#: on the institution is used.
+_risk_class_source: Callable[[], dict[int, str]] | None = None
+
+
+def risk_class_source_set(source: Callable[[], dict[int, str]] | None) -> None:
+    """Register the function the draw reads credit risk classes from (``None`` to unset)."""
+    global _risk_class_source
+    _risk_class_source = source
+
+
 def risk_classes() -> dict[int, str]:
-    """Latest credit risk class per institution id from the credit app (one query)."""
-    rows = RiskClassification.objects.order_by("institution_id", "-assessed_on", "-id")
-    out: dict[int, str] = {}
-    for inst_id, cls in raw_rows(rows.values_list("institution_id", "risk_class")):
-        out.setdefault(inst_id, cls)
-    return out
+    """Latest credit risk class per institution id, from the registered source."""
+    return _risk_class_source() if _risk_class_source is not None else {}
+
+
+def certificate_level_holders(level: str, *, on: dt.date) -> set[int] | None:
+    """Ids of the institutions holding a certificate of ``level`` (national: issued by SAMR,
+    number segment ``00``; provincial: by a province) valid on ``on`` — issued by then, not
+    past its end, status valid. ``None`` for any level. One query. Seed 002 §二
+    (national-level institutions), §三 (provincial ones); the number's segments:
+    ``qualifications.validators``."""
+    if level == CertificateLevel.ANY:
+        return None
+    certs = Certificate.objects.filter(status=CertificateStatus.VALID, issued_on__lte=on,
+                                       valid_until__gte=on).order_by()
+    if level == CertificateLevel.NATIONAL:
+        certs = certs.filter(number__regex=r"^[0-9]{2}00")
+    else:
+        certs = certs.exclude(number__regex=r"^[0-9]{2}00")
+    return {i for (i,) in raw_rows(certs.values_list("institution_id"))}
 
 
 def institution_pool_build(*, plan: SpotCheckPlan, at: dt.datetime,
@@ -103,7 +121,8 @@ def institution_pool_build(*, plan: SpotCheckPlan, at: dt.datetime,
     """Read the institution registry and return ``(entries, exclusions)``.
 
     ``exclusions`` maps a reason code to how many institutions of the jurisdiction it removed:
-    ``status_suspended``, ``status_revoked``, ``status_deregistered``, ``kind_not_in_plan``,
+    ``status_suspended``, ``status_revoked``, ``status_deregistered``,
+    ``certificate_level_not_in_plan``, ``kind_not_in_plan``,
     ``field_not_in_plan``, ``checked_within_<N>_months``, ``already_in_plan``.
     """
     field_codes = dict(TestingField.objects.values_list("id", "code"))
@@ -140,11 +159,16 @@ def institution_pool_build(*, plan: SpotCheckPlan, at: dt.datetime,
     exclusions: Counter[str] = Counter()
     entries: list[Entry] = []
     append = entries.append
+    holders = certificate_level_holders(plan.certificate_level,
+                                        on=timezone.localtime(at).date())
     rows = raw_rows(base.values_list("id", "uscc", "status", "nature", "primary_field_id",
                                      "is_national_centre", "credit_class", "region_id"))
     for inst_id, code, status, nature, pf_id, centre, recorded, region in rows:
         if status != active:
             exclusions[f"status_{status}"] += 1
+            continue
+        if holders is not None and inst_id not in holders:
+            exclusions["certificate_level_not_in_plan"] += 1
             continue
         if natures and nature not in natures:
             exclusions["kind_not_in_plan"] += 1

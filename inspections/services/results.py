@@ -1,42 +1,44 @@
-"""Inspection results, their publication, and rectification orders.
+"""Recording results: the team records a task's result, edits it until it is submitted for
+review, and anyone entitled starts a correction of a published result.
 
-Sources: seed 002 §五(三) (results published, 一公开; problems lead to rectification or a case;
-inspection information goes into the credit file under the institution's name); DOMAIN.md
-"The yearly cycle". Result categories: :class:`inspections.models.ResultCategory`.
+The review, the publication and what follows from them (rectification orders, the credit
+effect, the public ledger) are in ``inspections.services.review``. States and rules:
+``inspections.models.results``. Sources: seed 002 §五(三) (results published; problems lead to
+rectification or a case); DOMAIN.md "Records with legal effect".
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_update_with_history
-
-from accounts.scoping import region_prefix_for
-from credit.models import CreditEventKind
-from credit.services import credit_event_record
 
 from ..models import (
     FollowUpMeasure,
     InspectionResult,
     InspectionTask,
-    RectificationOrder,
-    RectificationStatus,
     ResultCategory,
-    SpotCheckPlan,
+    ResultState,
     TaskAssignment,
     TaskStatus,
 )
+from ..models.results import EDITABLE_STATES
+from .plans import plan_can_manage
+from .replacements import replacement_under_way
 
 _FOLLOW_UPS_NEEDING_A_PROBLEM = {FollowUpMeasure.RECTIFICATION, FollowUpMeasure.CASE_OPENED}
+CONTENT = ("category", "follow_up", "findings", "checked_on", "rectification_deadline",
+           "rectification_requirements")
 
 
-def _result_errors(*, category, follow_up, findings, checked_on, rectification_deadline,
-                   rectification_requirements) -> dict:
+def result_errors(*, category, follow_up, findings, checked_on, rectification_deadline,
+                  rectification_requirements, today: dt.date | None = None) -> dict:
+    """Field-named problems of a result's content (empty when it is consistent): the category
+    is a standard one; a problem needs findings and a follow-up; rectification needs a deadline
+    after the check and its requirements; the check date is not in the future."""
     errors: dict = {}
     problem = category in ResultCategory.problem_found()
     if category not in ResultCategory.values:
@@ -51,7 +53,7 @@ def _result_errors(*, category, follow_up, findings, checked_on, rectification_d
         errors["findings"] = _("Describe the problems found.")
     if not isinstance(checked_on, dt.date):
         errors["checked_on"] = _("Enter the date of the check.")
-    elif checked_on > timezone.localdate():
+    elif checked_on > (today or timezone.localdate()):
         errors["checked_on"] = _("The check date cannot lie in the future.")
     if follow_up == FollowUpMeasure.RECTIFICATION:
         if not isinstance(rectification_deadline, dt.date):
@@ -63,139 +65,161 @@ def _result_errors(*, category, follow_up, findings, checked_on, rectification_d
     return errors
 
 
-def _credit_kind(category: str, follow_up: str) -> tuple[str, bool] | None:
-    """(credit event kind, is public) for a result, or ``None`` when nothing is recorded."""
-    if category == ResultCategory.NON_COOPERATION:
-        return CreditEventKind.NON_COOPERATION, True
-    if category in ResultCategory.problem_found():
-        kind = {FollowUpMeasure.RECTIFICATION: CreditEventKind.RECTIFICATION_ORDERED,
-                FollowUpMeasure.CASE_OPENED: CreditEventKind.CASE_OPENED}.get(
-                    follow_up, CreditEventKind.INSPECTION_PROBLEM)
-        return kind, True
-    if category == ResultCategory.NO_PROBLEM:
-        return CreditEventKind.INSPECTION_CLEAN, False
-    return None
+def _content(category, follow_up, findings, checked_on, rectification_deadline,
+             rectification_requirements) -> dict:
+    rectify = follow_up == FollowUpMeasure.RECTIFICATION
+    return {"category": category, "follow_up": follow_up, "findings": (findings or "").strip(),
+            "checked_on": checked_on,
+            "rectification_deadline": rectification_deadline if rectify else None,
+            "rectification_requirements": (rectification_requirements or "").strip()
+            if rectify else ""}
+
+
+def is_team_member(user, task: InspectionTask) -> bool:
+    """Whether ``user`` is an active inspector on ``task``'s team."""
+    return (user is not None and user.is_authenticated and user.is_active and user.is_inspector
+            and TaskAssignment.objects.filter(task=task, active=True,
+                                              inspector__user=user).exists())
+
+
+def may_author(user, result: InspectionResult) -> bool:
+    """Who writes a revision: the team for the first; the team or a regulator of the
+    organizing authority for a correction."""
+    if is_team_member(user, result.task):
+        return True
+    return result.corrects_id is not None and plan_can_manage(user, result.task.plan)
+
+
+def _validated(values: dict, today: dt.date | None = None) -> dict:
+    errors = result_errors(**values, today=today)
+    if errors:
+        raise ValidationError(errors)
+    return _content(**values)
 
 
 @transaction.atomic
 def result_record(*, task: InspectionTask, category: str, follow_up: str, findings: str,
                   checked_on: dt.date, user, rectification_deadline: dt.date | None = None,
-                  rectification_requirements: str = "") -> InspectionResult:
-    """Record the result of ``task``; returns the :class:`InspectionResult`.
+                  rectification_requirements: str = "", submit: bool = False,
+                  now: dt.datetime | None = None) -> InspectionResult:
+    """Record the first result of ``task`` (revision 1, ``recorded``, or ``submitted`` for
+    review when ``submit``); the task becomes ``result_recorded``.
 
-    Only an inspector actively assigned to the task, or a platform admin, records it; one result
-    per task; the task becomes ``result_recorded``. A category in
-    ``ResultCategory.problem_found()`` needs findings and a follow-up measure other than none;
-    follow-up ``rectification`` needs ``rectification_deadline`` (after ``checked_on``) and
-    ``rectification_requirements`` and opens a :class:`RectificationOrder`. A credit event is
-    written through ``credit.services.credit_event_record``: non-cooperation →
-    ``non_cooperation``; other problems → ``rectification_ordered`` / ``case_opened`` /
-    ``inspection_problem`` by follow-up (public); no problem → ``inspection_clean`` (not public);
-    no activity, closed, deregistered → none. Source: seed 002 §五(三).
-
-    Raises ``PermissionDenied`` for anyone else; ``ValidationError`` naming ``task`` (replaced or
-    already recorded), ``category``, ``follow_up``, ``findings``, ``checked_on``,
-    ``rectification_deadline`` or ``rectification_requirements``.
+    Only an active inspector of the task's team records it. Content rules:
+    :func:`result_errors`. Nothing takes effect before review and publication
+    (``inspections.services.review``). Raises ``PermissionDenied``; ``ValidationError`` naming
+    ``task`` (replaced, a replacement under way, or a result already recorded), ``category``,
+    ``follow_up``, ``findings``, ``checked_on``, ``rectification_deadline`` or
+    ``rectification_requirements``. Source: seed 002 §五(三).
     """
+    at = now or timezone.now()
     task = (InspectionTask.objects.select_for_update(of=("self",))
             .select_related("plan", "institution").get(pk=task.pk))
-    allowed = user is not None and user.is_authenticated and user.is_active and (
-        user.is_platform_admin or TaskAssignment.objects.filter(
-            task=task, active=True, inspector__user=user).exists())
-    if not allowed:
+    if not is_team_member(user, task):
         raise PermissionDenied(_("Only an inspector of this task's team may record its result."))
     if task.status == TaskStatus.REPLACED:
         raise ValidationError({"task": _("This task was replaced by a supplementary draw.")})
+    if replacement_under_way(task):
+        raise ValidationError({"task": _("A replacement of this task is under way; its result "
+                                         "is recorded once it is decided.")})
     if InspectionResult.objects.filter(task=task).exists():
         raise ValidationError({"task": _("A result has already been recorded for this task.")})
-    errors = _result_errors(
-        category=category, follow_up=follow_up, findings=findings, checked_on=checked_on,
-        rectification_deadline=rectification_deadline,
-        rectification_requirements=rectification_requirements)
-    if errors:
-        raise ValidationError(errors)
-
+    content = _validated({"category": category, "follow_up": follow_up, "findings": findings,
+                          "checked_on": checked_on,
+                          "rectification_deadline": rectification_deadline,
+                          "rectification_requirements": rectification_requirements},
+                         today=timezone.localtime(at).date())
     result = InspectionResult.objects.create(
-        task=task, category=category, follow_up=follow_up, findings=(findings or "").strip(),
-        checked_on=checked_on, recorded_by=user)
+        task=task, revision=1, recorded_by=user, recorded_at=at,
+        state=ResultState.SUBMITTED if submit else ResultState.RECORDED,
+        submitted_at=at if submit else None, **content)
     task.status = TaskStatus.RESULT_RECORDED
     task.save(update_fields=["status"])
-    if follow_up == FollowUpMeasure.RECTIFICATION:
-        RectificationOrder.objects.create(
-            task=task, institution=task.institution, deadline=rectification_deadline,
-            requirements=rectification_requirements.strip())
-    credit = _credit_kind(category, follow_up)
-    if credit is not None:
-        kind, is_public = credit
-        with translation.override(settings.LANGUAGE_CODE):  # the credit file's language
-            description = _("%(plan)s: %(result)s. %(findings)s") % {
-                "plan": task.plan.title, "result": result.get_category_display(),
-                "findings": result.findings}
-        credit_event_record(institution=task.institution, kind=kind, occurred_on=checked_on,
-                            description=description.strip(), source_task=task,
-                            is_public=is_public, user=user)
     return result
 
 
 @transaction.atomic
-def results_publish(*, plan: SpotCheckPlan, user) -> int:
-    """Publish (一公开) the recorded, unpublished results of ``plan`` within ``user``'s scope.
+def result_update(*, result: InspectionResult, user, submit: bool = False,
+                  now: dt.datetime | None = None, **values) -> InspectionResult:
+    """Change a revision that is still ``recorded`` or ``returned`` (never one under review,
+    approved or published); ``submit`` sends it for review. ``values``: the six content fields
+    of :func:`result_record`. The author (``recorded_by``) becomes ``user``.
 
-    Only an admin or a regulator who sees the plan; a regulator publishes the results of tasks on
-    institutions in his region. Returns the number of results newly published (history kept).
-    Source: seed 002 §五(三). Raises ``PermissionDenied`` for anyone else.
+    Raises ``PermissionDenied`` (not an author, :func:`may_author`) or ``ValidationError``
+    naming ``state`` or a content field.
     """
-    if region_prefix_for(user) is None or not SpotCheckPlan.objects.for_user(user).filter(
-            pk=plan.pk).exists():
-        raise PermissionDenied(_("Only a regulator responsible for this plan may publish."))
-    results = list(InspectionResult.objects.select_for_update().filter(
-        task__in=InspectionTask.objects.for_user(user).filter(plan=plan), published=False))
-    for result in results:
-        result.published = True
-    bulk_update_with_history(results, InspectionResult, ["published"], default_user=user)
-    return len(results)
+    at = now or timezone.now()
+    result = (InspectionResult.objects.select_for_update(of=("self",))
+              .select_related("task__plan").get(pk=result.pk))
+    if not may_author(user, result):
+        raise PermissionDenied(_("You may not change this result."))
+    if result.state not in EDITABLE_STATES:
+        raise ValidationError({"state": _("Only a recorded or returned result can be changed; "
+                                          "a published one is corrected by a new revision.")})
+    content = _validated({k: values.get(k, getattr(result, k)) for k in CONTENT},
+                         today=timezone.localtime(at).date())
+    for key, value in content.items():
+        setattr(result, key, value)
+    result.recorded_by = user
+    result.reviewed_by = None
+    result.reviewed_at = None
+    result.state = ResultState.SUBMITTED if submit else ResultState.RECORDED
+    result.submitted_at = at if submit else None
+    result.save()
+    return result
 
 
 @transaction.atomic
-def rectification_respond(*, order: RectificationOrder, response: str,
-                          user) -> RectificationOrder:
-    """The institution answers a rectification order; the order becomes ``responded``.
+def result_submit(*, result: InspectionResult, user,
+                  now: dt.datetime | None = None) -> InspectionResult:
+    """Send a ``recorded`` or ``returned`` revision for review (待审核).
 
-    Only an institution user of the order's institution; the response may be revised until the
-    regulator accepts it. Raises ``PermissionDenied``; ``ValidationError`` naming ``response``
-    (blank) or ``status`` (already accepted). Source: seed 002 §五(三).
+    Raises ``PermissionDenied`` (not an author) or ``ValidationError`` naming ``state``.
     """
-    order = RectificationOrder.objects.select_for_update().get(pk=order.pk)
-    if not (user is not None and user.is_authenticated and user.is_active
-            and user.is_institution_user and user.institution_id == order.institution_id):
-        raise PermissionDenied(_("Only a user of this institution may answer the order."))
-    if order.status == RectificationStatus.ACCEPTED:
-        raise ValidationError({"status": _("This order has been accepted and is closed.")})
-    if not (response or "").strip():
-        raise ValidationError({"response": _("Describe the rectification carried out.")})
-    order.response = response.strip()
-    order.responded_at = timezone.now()
-    order.status = RectificationStatus.RESPONDED
-    order.save(update_fields=["response", "responded_at", "status"])
-    return order
+    result = (InspectionResult.objects.select_for_update(of=("self",))
+              .select_related("task__plan").get(pk=result.pk))
+    if not may_author(user, result):
+        raise PermissionDenied(_("You may not submit this result."))
+    if result.state not in EDITABLE_STATES:
+        raise ValidationError({"state": _("This result is not waiting to be submitted.")})
+    result.state = ResultState.SUBMITTED
+    result.submitted_at = now or timezone.now()
+    result.save(update_fields=["state", "submitted_at"])
+    return result
 
 
 @transaction.atomic
-def rectification_accept(*, order: RectificationOrder, user) -> RectificationOrder:
-    """A regulator accepts the institution's response: ``accepted``, ``closed_at`` = now.
+def result_correct(*, result: InspectionResult, reason: str, user, submit: bool = False,
+                   now: dt.datetime | None = None, **values) -> InspectionResult:
+    """Start a correction (更正) of a published revision: a new revision with ``reason``,
+    ``corrects`` = ``result``, ``recorded`` (or ``submitted`` when ``submit``). The published
+    revision stays public and in force until the correction is approved and published.
 
-    Only an admin or a regulator whose region holds the order's institution; nothing else is
-    written (no credit event). Raises ``PermissionDenied``; ``ValidationError`` naming ``status``
-    unless the order has been responded to. Source: seed 002 §五(三).
+    ``values``: the content fields (missing ones are taken from ``result``). Only the task's
+    team or a regulator of the organizing authority corrects. Raises ``PermissionDenied`` or
+    ``ValidationError`` naming ``result`` (not published, or a revision already open),
+    ``correction_reason`` or a content field.
     """
-    if region_prefix_for(user) is None or not RectificationOrder.objects.for_user(user).filter(
-            pk=order.pk).exists():
-        raise PermissionDenied(_("Only a regulator responsible for this institution may accept."))
-    order = RectificationOrder.objects.select_for_update().get(pk=order.pk)
-    if order.status != RectificationStatus.RESPONDED:
-        raise ValidationError({"status": _("Only an order the institution has answered can be "
-                                           "accepted.")})
-    order.status = RectificationStatus.ACCEPTED
-    order.closed_at = timezone.now()
-    order.save(update_fields=["status", "closed_at"])
-    return order
+    at = now or timezone.now()
+    result = (InspectionResult.objects.select_for_update(of=("self",))
+              .select_related("task__plan").get(pk=result.pk))
+    task = result.task
+    if not (is_team_member(user, task) or plan_can_manage(user, task.plan)):
+        raise PermissionDenied(_("Only the task's team or the organizing authority corrects a "
+                                 "result."))
+    if result.state != ResultState.PUBLISHED:
+        raise ValidationError({"result": _("Only the published result is corrected.")})
+    if InspectionResult.objects.open().filter(task=task).exists():
+        raise ValidationError({"result": _("A revision of this result is already being worked "
+                                           "on.")})
+    if len((reason or "").strip()) < 2:
+        raise ValidationError({"correction_reason": _("Give the reason for the correction.")})
+    content = _validated({k: values.get(k, getattr(result, k)) for k in CONTENT},
+                         today=timezone.localtime(at).date())
+    if all(content[k] == getattr(result, k) for k in CONTENT):
+        raise ValidationError({"category": _("The correction changes nothing.")})
+    return InspectionResult.objects.create(
+        task=task, revision=result.revision + 1, corrects=result,
+        correction_reason=reason.strip(), recorded_by=user, recorded_at=at,
+        state=ResultState.SUBMITTED if submit else ResultState.RECORDED,
+        submitted_at=at if submit else None, **content)

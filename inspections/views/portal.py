@@ -6,11 +6,12 @@ Source: seed 002 §四 (self-inspection and pledge, due 2023-10-27). Institution
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from accounts.access import INSTITUTIONS, audience_required, scoped_get
 
 from ..forms import PledgeForm, SelfInspectionForm, errors_to_form
 from ..models import (
@@ -18,6 +19,7 @@ from ..models import (
     IntegrityPledge,
     RectificationOrder,
     RectificationStatus,
+    SelfInspectionCampaign,
     SelfInspectionStatus,
     SelfInspectionSubmission,
 )
@@ -41,16 +43,10 @@ def _badge(status: str, due_passed: bool) -> str:
     return "" if status == MISSING and not due_passed else BADGE_CLASSES[status]
 
 
-def _require_institution_user(user) -> None:
-    if not user.is_institution_user:
-        raise PermissionDenied(_("This page is for institution users."))
-
-
-@login_required
+@audience_required(*INSTITUTIONS)
 def portal_home(request):
     """The institution's campaigns (form, pledge, countdown) and its open rectification orders."""
     user = request.user
-    _require_institution_user(user)
     campaigns = list(campaigns_for(user=user).order_by("-due", "-pk"))
     submissions = {s.campaign_id: s for s in SelfInspectionSubmission.objects.for_user(user)
                    .filter(campaign__in=campaigns).only("campaign_id", "status", "submitted_at")}
@@ -73,18 +69,17 @@ def portal_home(request):
             "pledge": pledge, "pledge_label": PLEDGE_LABELS[pledge],
             "pledge_badge": _badge(pledge, due_passed)})
     orders = (RectificationOrder.objects.for_user(user)
-              .exclude(status=RectificationStatus.ACCEPTED)
+              .exclude(status__in=[RectificationStatus.ACCEPTED, RectificationStatus.WITHDRAWN])
               .select_related("task__plan").order_by("deadline", "pk"))
     return render(request, "inspections/portal/home.html",
                   {"rows": rows, "orders": orders, "today": today})
 
 
-@login_required
+@audience_required(*INSTITUTIONS)
 def self_inspection_edit(request, pk: int):
     """The self-inspection form: save a draft, or submit (then read-only)."""
     user = request.user
-    _require_institution_user(user)
-    campaign = get_object_or_404(campaigns_for(user=user), pk=pk)
+    campaign = scoped_get(user, SelfInspectionCampaign.objects.select_related("plan"), pk=pk)
     submission = SelfInspectionSubmission.objects.filter(
         campaign=campaign, institution_id=user.institution_id).first()
     read_only = submission is not None and submission.status == SelfInspectionStatus.SUBMITTED
@@ -115,12 +110,11 @@ def self_inspection_edit(request, pk: int):
         "countdown": deadline_countdown(due=campaign.due)})
 
 
-@login_required
+@audience_required(*INSTITUTIONS)
 def pledge_sign(request, pk: int):
     """Show the campaign's integrity pledge and sign it (once), or show the signed pledge."""
     user = request.user
-    _require_institution_user(user)
-    campaign = get_object_or_404(campaigns_for(user=user), pk=pk)
+    campaign = scoped_get(user, SelfInspectionCampaign.objects.select_related("plan"), pk=pk)
     pledge = IntegrityPledge.objects.filter(
         campaign=campaign, institution_id=user.institution_id).first()
     form = PledgeForm(request.POST or None)

@@ -6,37 +6,34 @@ Source: seed 002 §五(三) (problems found lead to rectification orders with a 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.scoping import region_prefix_for
+from accounts.access import INSTITUTIONS, REGULATORS, STAFF, audience_required, scoped_get
+from accounts.scoping import Audience
 
 from ..forms import RectificationResponseForm, errors_to_form
 from ..models import RectificationOrder, RectificationStatus
-from ..services.results import rectification_accept as rectification_accept_service
-from ..services.results import rectification_respond as rectification_respond_service
+from ..services.rectification import rectification_accept as rectification_accept_service
+from ..services.rectification import rectification_respond as rectification_respond_service
 
 PAGE_SIZE = 50
 
 
 def _orders(user):
-    return RectificationOrder.objects.for_user(user).select_related(
-        "institution__region", "task__plan")
+    return RectificationOrder.objects.select_related("institution__region", "task__plan")
 
 
-@login_required
+@audience_required(*STAFF, *INSTITUTIONS)
 def rectification_list(request):
     """Regulator: orders in his region (accept answered ones). Institution: its own orders."""
     user = request.user
-    is_regulator = region_prefix_for(user) is not None
-    if not (is_regulator or user.is_institution_user):
-        raise PermissionDenied(_("This page is for regulators and institutions."))
-    orders = _orders(user).order_by("deadline", "pk")
+    is_regulator = request.audience is Audience.REGULATOR
+    orders = _orders(user).for_user(user).order_by("deadline", "pk")
     status = request.GET.get("status", "")
     if status in RectificationStatus.values:
         orders = orders.filter(status=status)
@@ -47,13 +44,11 @@ def rectification_list(request):
         "form": RectificationResponseForm() if user.is_institution_user else None})
 
 
-@login_required
+@audience_required(*INSTITUTIONS)
 def rectification_respond(request, pk: int):
     """The institution's answer to one order (may be revised until accepted)."""
     user = request.user
-    if not user.is_institution_user:
-        raise PermissionDenied(_("Only the institution answers a rectification order."))
-    order = get_object_or_404(_orders(user), pk=pk)
+    order = scoped_get(user, _orders(user), pk=pk)
     form = RectificationResponseForm(request.POST or None,
                                      initial={"response": order.response})
     if request.method == "POST" and form.is_valid():
@@ -69,14 +64,12 @@ def rectification_respond(request, pk: int):
                   {"order": order, "form": form})
 
 
-@login_required
+@audience_required(*REGULATORS)
 @require_POST
 def rectification_accept(request, pk: int):
     """A regulator accepts the institution's response and closes the order."""
     user = request.user
-    if region_prefix_for(user) is None:
-        raise PermissionDenied(_("Only a regulator accepts a rectification."))
-    order = get_object_or_404(_orders(user), pk=pk)
+    order = scoped_get(user, _orders(user), pk=pk)
     try:
         rectification_accept_service(order=order, user=user)
     except ValidationError as exc:

@@ -6,29 +6,21 @@ submissions are visible to regulators).
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
-from accounts.scoping import region_prefix_for
+from accounts.access import STAFF, audience_required, scoped_get
 
+from ..models import SelfInspectionCampaign
 from ..selectors import campaign_progress, campaigns_for, deadline_countdown, progress_counts
 
 PAGE_SIZE = 200
 
 
-def _require_regulator(user) -> None:
-    if region_prefix_for(user) is None:
-        raise PermissionDenied(_("This page is for regulators."))
-
-
-@login_required
+@audience_required(*STAFF)
 def campaign_tracking_list(request):
     """The self-inspection campaigns the regulator sees, nearest deadline first."""
-    _require_regulator(request.user)
     today = timezone.localdate()
     campaigns = campaigns_for(user=request.user).order_by("-due", "-pk")
     rows = [{"campaign": c, "countdown": deadline_countdown(due=c.due, today=today)}
@@ -36,13 +28,12 @@ def campaign_tracking_list(request):
     return render(request, "inspections/tracking/list.html", {"rows": rows})
 
 
-@login_required
+@audience_required(*STAFF)
 def campaign_tracking(request, pk: int):
     """Expected institutions of one campaign with form and pledge status; ``?show=open`` keeps
     those that have not submitted."""
     user = request.user
-    _require_regulator(user)
-    campaign = get_object_or_404(campaigns_for(user=user), pk=pk)
+    campaign = scoped_get(user, SelfInspectionCampaign.objects.select_related("plan"), pk=pk)
     rows = campaign_progress(campaign=campaign, user=user)
     counts = progress_counts(rows)
     show = request.GET.get("show", "")

@@ -26,7 +26,7 @@ from django.conf import settings
 from django.utils import translation
 
 from tests.conftest import client_for
-from tests.draws.conftest import gd_organizer, provincial_plan  # noqa: F401  (fixtures reused)
+from tests.draws.conftest import gd_approver, gd_organizer, provincial_plan  # noqa: F401
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
@@ -123,11 +123,9 @@ def log_in():
 @pytest.fixture
 def completed_draw(provincial_plan, gd_organizer):  # noqa: F811  (fixture parameters)
     """The provincial plan's draw, committed and run (7 tasks with teams of two)."""
-    from inspections.services.draws import draw_commit, draw_execute
+    from tests.cycle import commit_and_run
 
-    draw = draw_commit(plan=provincial_plan, user=gd_organizer)
-    return draw_execute(draw_id=draw.pk, external_value="2026-03-02 公证员现场摇号 07 21 33",
-                        user_id=gd_organizer.pk)
+    return commit_and_run(provincial_plan, gd_organizer, "0 7 2")
 
 
 @pytest.fixture

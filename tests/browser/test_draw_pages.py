@@ -10,11 +10,15 @@ from inspections.models import Draw, DrawStatus, InspectionTask, PlanStatus, Spo
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-WITNESS_VALUE = "2026-03-02 公证员现场摇号 07 21 33"
+SOURCE = "中国福利彩票“3D”2026年第061期开奖号码"
+PUBLISHED_VALUE = "0 7 2"
 
 
 def test_organizer_publishes_commits_and_runs_the_draw_on_the_plan_page(
-        new_page, log_in, provincial_plan, gd_organizer):
+        new_page, log_in, provincial_plan, gd_organizer, clock):
+    import datetime as dt
+
+    from django.utils import timezone
     from playwright.sync_api import expect
 
     pk = provincial_plan.pk
@@ -35,9 +39,14 @@ def test_organizer_publishes_commits_and_runs_the_draw_on_the_plan_page(
     expect(publish).to_have_count(0)
     assert SpotCheckPlan.objects.get(pk=pk).status == PlanStatus.PUBLISHED
 
-    # 2. Freeze the pool and commit the seed: the commitment is on the page, the seed is not.
+    # 2. Declare the external source, freeze the pool and commit the seed: the commitment and
+    # the source are on the page, the seed is not.
+    commit = page.locator(f"form[action='/inspections/plans/{pk}/draw/commit/']")
+    commit.locator("input[name=name_0]").fill(SOURCE)
+    known = timezone.localtime(timezone.now() + dt.timedelta(hours=1))
+    commit.locator("input[name=known_at_0]").fill(known.strftime("%Y-%m-%dT%H:%M"))
     with page.expect_navigation():
-        page.click(f"form[action='/inspections/plans/{pk}/draw/commit/'] button")
+        commit.locator("button[type=submit]").click()
     draw = Draw.objects.get(plan=provincial_plan)
     assert draw.status == DrawStatus.COMMITTED
     card = page.locator(f"#draw-{draw.pk}")
@@ -47,14 +56,20 @@ def test_organizer_publishes_commits_and_runs_the_draw_on_the_plan_page(
     expect(page.locator(".messages li.success")).to_contain_text(draw.commitment[:16])
     assert draw.server_seed not in page.content()
     expect(page.locator("ul.team")).to_have_count(0)
+    expect(card).to_contain_text(SOURCE)
+    # Before the value is published the page says when the draw can run, and offers no form.
+    expect(page.locator(f"#run-{draw.pk} .note")).to_be_visible()
+    expect(page.locator("form.runform")).to_have_count(0)
 
-    # 3. The witness's external value, then run (Celery runs eagerly in the request).
+    # 3. Once the lottery result is out: enter it and run (Celery runs eagerly in the request).
+    clock(2)
+    page.reload()
     run = page.locator(f"form.runform[action='/inspections/draws/{draw.pk}/run/']")
-    run.locator("input[name=external_value]").fill(WITNESS_VALUE)
+    run.locator("input[name=value_0]").fill(PUBLISHED_VALUE)
     with page.expect_navigation():
         run.locator("button[type=submit]").click()
     draw.refresh_from_db()
-    assert draw.status == DrawStatus.COMPLETED and draw.external_value == WITNESS_VALUE
+    assert draw.status == DrawStatus.COMPLETED and draw.external_value == PUBLISHED_VALUE
     expect(card.locator(".badge.completed")).to_be_visible()
     expect(page.locator("form.runform")).to_have_count(0)
     for value in (draw.external_value, draw.server_seed, draw.seed):
@@ -106,4 +121,4 @@ def test_the_public_reads_the_draw_and_verifies_it(new_page, completed_draw):
     expect(verdict.locator(".badge.ok")).to_have_text("MATCH")
     expect(page.locator(".badge.bad")).to_have_count(0)
     facts = page.locator("dl.facts dd.mono").all_inner_texts()
-    assert facts == [draw.commitment, draw.pool_digest, draw.seed]
+    assert facts[:3] == [draw.commitment, draw.pool_digest, draw.seed]

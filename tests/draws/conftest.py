@@ -53,6 +53,13 @@ def gd_organizer(gd_authority):
 
 
 @pytest.fixture
+def gd_approver(gd_authority):
+    """A second regulator of the Guangdong bureau: approves what the organizer requests."""
+    return UserFactory(username="gd_approver", role=Role.REGULATOR, authority=gd_authority,
+                       is_staff=True)
+
+
+@pytest.fixture
 def provincial_plan(gd_authority, gd_organizer):
     """A published Guangdong plan: 食品检验 3 (1 national centre), 机动车检验 2, 其他 2."""
     plan = SpotCheckPlan.objects.create(

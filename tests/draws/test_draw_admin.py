@@ -3,15 +3,15 @@
 import pytest
 
 from inspections.models import Draw
-from inspections.services.draws import draw_commit, draw_execute
+
+from ..cycle import commit_and_run
 
 pytestmark = pytest.mark.django_db
 
 
 def test_admin_shows_draws_and_changes_nothing(client_as, provincial_plan, gd_organizer,
                                                admin_user, outsider_regulator):
-    draw = draw_execute(draw_id=draw_commit(plan=provincial_plan, user=gd_organizer).pk,
-                        external_value="1", user_id=None)
+    draw = commit_and_run(provincial_plan, gd_organizer, "1")
     admin = client_as(admin_user)
     assert admin.get("/admin/inspections/draw/").status_code == 200
     assert admin.get(f"/admin/inspections/draw/{draw.pk}/change/").status_code == 200

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import threading
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.utils import timezone
 
 from inspections.models import Draw, DrawSelection, DrawStatus, InspectionTask
 from inspections.services import draws as draw_services
-from inspections.services.draws import draw_commit, draw_execute
+from inspections.services.draws import draw_execute
+
+from ..cycle import commit, sources
 
 pytestmark = [pytest.mark.django_db(transaction=True),
               pytest.mark.skipif(os.environ.get("DATABASE_URL", "").startswith("sqlite")
@@ -41,18 +45,19 @@ def in_threads(*calls):
 
 
 def test_two_commits_at_once_record_exactly_one(ref, provincial_plan, gd_organizer):
-    results = in_threads(lambda: draw_commit(plan=provincial_plan, user=gd_organizer),
-                         lambda: draw_commit(plan=provincial_plan, user=gd_organizer))
+    results = in_threads(lambda: commit(provincial_plan, gd_organizer),
+                         lambda: commit(provincial_plan, gd_organizer))
     assert sum(isinstance(r, Draw) for r in results) == 1
     assert sum(isinstance(r, ValidationError) for r in results) == 1
     assert Draw.objects.filter(plan=provincial_plan).count() == 1
 
 
 def test_two_runs_at_once_record_once(ref, provincial_plan, gd_organizer):
-    draw = draw_commit(plan=provincial_plan, user=gd_organizer)
+    draw = commit(provincial_plan, gd_organizer)
+    later = draw.external_known_at + dt.timedelta(minutes=1)
     results = in_threads(
-        lambda: draw_execute(draw_id=draw.pk, external_value="a", user_id=None),
-        lambda: draw_execute(draw_id=draw.pk, external_value="b", user_id=None))
+        lambda: draw_execute(draw_id=draw.pk, values=["a"], user_id=gd_organizer.pk, now=later),
+        lambda: draw_execute(draw_id=draw.pk, values=["b"], user_id=gd_organizer.pk, now=later))
     assert all(isinstance(r, Draw) for r in results), results
     assert results[0].seed == results[1].seed
     assert DrawSelection.objects.filter(draw=draw).count() == 7
@@ -61,7 +66,8 @@ def test_two_runs_at_once_record_once(ref, provincial_plan, gd_organizer):
 
 def test_a_crash_mid_run_leaves_nothing_and_the_retry_records_once(
         ref, provincial_plan, gd_organizer, monkeypatch):
-    draw = draw_commit(plan=provincial_plan, user=gd_organizer)
+    draw = commit(provincial_plan, gd_organizer)
+    later = draw.external_known_at + dt.timedelta(minutes=1)
     real = draw_services._record
 
     def dying(*args, **kwargs):
@@ -70,12 +76,12 @@ def test_a_crash_mid_run_leaves_nothing_and_the_retry_records_once(
 
     monkeypatch.setattr(draw_services, "_record", dying)
     with pytest.raises(SystemExit):
-        draw_execute(draw_id=draw.pk, external_value="x", user_id=None)
+        draw_execute(draw_id=draw.pk, values=["x"], user_id=gd_organizer.pk, now=later)
     assert Draw.objects.get(pk=draw.pk).status == DrawStatus.COMMITTED
     assert not InspectionTask.objects.filter(plan=provincial_plan).exists()
     monkeypatch.setattr(draw_services, "_record", real)
-    draw_execute(draw_id=draw.pk, external_value="x", user_id=None)
-    draw_execute(draw_id=draw.pk, external_value="x", user_id=None)
+    draw_execute(draw_id=draw.pk, values=["x"], user_id=gd_organizer.pk, now=later)
+    draw_execute(draw_id=draw.pk, values=["x"], user_id=gd_organizer.pk, now=later)
     assert InspectionTask.objects.filter(plan=provincial_plan).count() == 7
 
 
@@ -91,9 +97,13 @@ def test_draw_task_runs_on_a_real_worker(ref, provincial_plan, gd_organizer):
     assert draw_run_task.acks_late
     with start_worker(app, pool="solo", perform_ping_check=False,
                       queues=["draws", "default"], shutdown_timeout=30):
-        draw_id = draw_commit_task.delay(provincial_plan.pk, gd_organizer.pk).get(timeout=60)
-        result = draw_run_task.delay(draw_id, "12 34 56", gd_organizer.pk).get(timeout=60)
-        again = draw_run_task.delay(draw_id, "other", gd_organizer.pk).get(timeout=60)
+        before = timezone.now() - dt.timedelta(hours=2)
+        declared = [{"name": s["name"], "known_at": s["known_at"].isoformat()}
+                    for s in sources(before)]
+        draw_id = draw_commit_task.delay(provincial_plan.pk, gd_organizer.pk, declared,
+                                         before.isoformat()).get(timeout=60)
+        result = draw_run_task.delay(draw_id, ["12 34 56"], gd_organizer.pk).get(timeout=60)
+        again = draw_run_task.delay(draw_id, ["other"], gd_organizer.pk).get(timeout=60)
     assert result == {"draw": draw_id, "status": "completed"} == again
     assert InspectionTask.objects.filter(plan=provincial_plan).count() == 7
     assert Draw.objects.get(pk=draw_id).external_value == "12 34 56"

@@ -22,9 +22,9 @@ from inspections.models import (
 )
 from inspections.publication import draw_record
 from inspections.services.draw_pools import inspector_pool_build, institution_pool_build
-from inspections.services.draws import draw_commit, draw_execute
 from institutions.models import Institution
 
+from ..cycle import commit, commit_and_run
 from .conftest import make_inspectors
 
 pytestmark = pytest.mark.django_db
@@ -43,7 +43,7 @@ def test_class_ratio_mode_takes_the_class_from_the_credit_app_first(provincial_p
                                           assessed_on=dt.date(2026, 1, 1))
     RiskClassification.objects.create(institution=insts[20], risk_class="D",
                                       assessed_on=dt.date(2026, 1, 1))
-    draw = draw_commit(plan=provincial_plan, user=gd_organizer)
+    draw = commit(provincial_plan, gd_organizer)
     strata = {e.code: e.stratum for e in alg.pool_parse(draw.pool)}
     assert strata[insts[0].uscc] == "A" and strata[insts[5].uscc] == "D"
     assert strata[insts[20].uscc] == "D" and strata[insts[25].uscc] == "B"
@@ -55,9 +55,9 @@ def test_weighted_quota_publishes_weights_and_records_them(provincial_plan, gd_o
     provincial_plan.risk_weighting = RiskWeighting.CLASS_WEIGHT
     provincial_plan.class_weights = {"A": 1, "B": 2, "C": 4, "D": 8}
     provincial_plan.save()
-    draw = draw_execute(draw_id=draw_commit(plan=provincial_plan, user=gd_organizer).pk,
-                        external_value="w", user_id=None)
-    assert draw.parameters["institutions"]["weights"] == {"A": 1.0, "B": 2.0, "C": 4.0, "D": 8.0}
+    draw = commit_and_run(provincial_plan, gd_organizer, "w")
+    # decimal strings, so that the parameters hash alike in every language
+    assert draw.parameters["institutions"]["weights"] == {"A": "1", "B": "2", "C": "4", "D": "8"}
     assert draw.status == "completed"
     assert verify(draw_record(draw), draw.pool, draw.inspector_pool) == []
 
@@ -99,8 +99,7 @@ def test_joint_check_puts_one_inspector_of_each_department_on_every_team(
     provincial_plan.workload_cap = 10
     provincial_plan.save()
     make_inspectors(authority=customs, n=3, field_codes=("05",))
-    draw = draw_execute(draw_id=draw_commit(plan=provincial_plan, user=gd_organizer).pk,
-                        external_value="j", user_id=None)
+    draw = commit_and_run(provincial_plan, gd_organizer, "j")
     assert draw.status == "completed", draw.result
     for task in InspectionTask.objects.filter(plan=provincial_plan):
         departments = [a.inspector.authority.department for a in task.assignments.all()]
@@ -123,7 +122,7 @@ def test_bad_class_ratios_and_weights_are_refused_naming_field_and_value(
         provincial_plan, gd_organizer, field, value, named):
     from django.core.exceptions import ValidationError
 
-    from inspections.services.draws import draw_parameters
+    from inspections.services.plans import draw_parameters
 
     if field == "class_ratios":
         provincial_plan.selection_mode = SelectionMode.CLASS_RATIO
@@ -157,7 +156,7 @@ def test_the_henan_preset_fills_the_class_ratios_through_the_admin_form(provinci
 
 def test_exclusions_are_shown_in_words_on_the_public_plan_page(provincial_plan, gd_organizer,
                                                                client):
-    draw = draw_commit(plan=provincial_plan, user=gd_organizer)
+    draw = commit(provincial_plan, gd_organizer)
     assert draw.exclusions == {"status_suspended": 2}
     from django.utils import translation
 

@@ -21,23 +21,17 @@ from inspections.models import (
     TaskStatus,
 )
 from inspections.publication import draw_record
-from inspections.services.draws import (
-    draw_commit,
-    draw_execute,
-    supplementary_inspector_commit,
-    supplementary_institution_commit,
-)
+from inspections.services.draws import draw_commit, draw_execute
+
+from ..cycle import commit, replace_institution, replace_member
+from ..cycle import commit_and_run as run
+from ..cycle import run as run_draw
 
 pytestmark = pytest.mark.django_db
 
 
-def run(plan, user, value="8 3 1 9 0 2"):
-    draw = draw_commit(plan=plan, user=user)
-    return draw_execute(draw_id=draw.pk, external_value=value, user_id=user.pk)
-
-
 def test_commit_freezes_pool_and_hides_the_server_seed(provincial_plan, gd_organizer):
-    draw = draw_commit(plan=provincial_plan, user=gd_organizer)
+    draw = commit(provincial_plan, gd_organizer)
     assert draw.status == DrawStatus.COMMITTED
     assert draw.pool_digest == alg.sha256_hex(draw.pool)
     assert draw.commitment == alg.commitment_of(draw.server_seed)
@@ -51,7 +45,7 @@ def test_commit_freezes_pool_and_hides_the_server_seed(provincial_plan, gd_organ
 
 
 def test_multi_field_institution_sits_in_its_primary_stratum_only(provincial_plan, gd_organizer):
-    draw = draw_commit(plan=provincial_plan, user=gd_organizer)
+    draw = commit(provincial_plan, gd_organizer)
     strata = [e.stratum for e in alg.pool_parse(draw.pool)]
     assert strata.count("07") == 12 and strata.count("03") == 8 and strata.count("99") == 10
 
@@ -77,35 +71,82 @@ def test_run_records_selection_tasks_and_teams(provincial_plan, gd_organizer):
 
 def test_running_twice_records_once(provincial_plan, gd_organizer):
     draw = run(provincial_plan, gd_organizer)
-    again = draw_execute(draw_id=draw.pk, external_value="other", user_id=gd_organizer.pk)
+    again = run_draw(draw, gd_organizer, "other")
     assert again.seed == draw.seed
     assert InspectionTask.objects.filter(plan=provincial_plan).count() == 7
 
 
 def test_a_second_draw_of_the_plan_is_refused(provincial_plan, gd_organizer):
-    draw_commit(plan=provincial_plan, user=gd_organizer)
+    commit(provincial_plan, gd_organizer)
     with pytest.raises(ValidationError) as exc:
-        draw_commit(plan=provincial_plan, user=gd_organizer)
+        commit(provincial_plan, gd_organizer)
     assert "plan" in exc.value.message_dict
 
 
-def test_only_the_organizer_may_commit(provincial_plan, outsider_regulator, regulator):
-    with pytest.raises(PermissionDenied):
-        draw_commit(plan=provincial_plan, user=outsider_regulator)
+def test_only_the_organizer_may_commit(provincial_plan, outsider_regulator, admin_user):
+    for user in (outsider_regulator, admin_user):
+        with pytest.raises(PermissionDenied):
+            commit(provincial_plan, user)
 
 
-def test_external_value_is_required(provincial_plan, gd_organizer):
-    draw = draw_commit(plan=provincial_plan, user=gd_organizer)
+def test_only_the_organizer_may_run_even_through_the_service(provincial_plan, gd_organizer,
+                                                             outsider_regulator, admin_user):
+    draw = commit(provincial_plan, gd_organizer)
+    for user in (outsider_regulator, admin_user, None):
+        with pytest.raises(PermissionDenied):
+            run_draw(draw, user)
+    draw.refresh_from_db()
+    assert draw.status == DrawStatus.COMMITTED
+
+
+def test_the_external_source_must_be_declared_and_unknowable_at_commit(provincial_plan,
+                                                                        gd_organizer):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    now = timezone.now()
+    for bad in ([], [{"name": "", "known_at": now + dt.timedelta(hours=1)}],
+                [{"name": "彩票", "known_at": now}],
+                [{"name": "彩票", "known_at": now - dt.timedelta(days=1)}]):
+        with pytest.raises(ValidationError) as exc:
+            draw_commit(plan=provincial_plan, user=gd_organizer, sources=bad, now=now)
+        assert "external_sources" in exc.value.message_dict
+    assert not Draw.objects.filter(plan=provincial_plan).exists()
+
+
+def test_the_draw_does_not_run_before_the_value_is_published(provincial_plan, gd_organizer):
+    import datetime as dt
+
+    draw = commit(provincial_plan, gd_organizer)
     with pytest.raises(ValidationError) as exc:
-        draw_execute(draw_id=draw.pk, external_value="  ", user_id=None)
-    assert "external_value" in exc.value.message_dict
+        draw_execute(draw_id=draw.pk, values=["1 2 3"], user_id=gd_organizer.pk,
+                     now=draw.external_known_at - dt.timedelta(seconds=1))
+    assert "draw" in exc.value.message_dict
+    draw.refresh_from_db()
+    assert draw.status == DrawStatus.COMMITTED and not draw.seed
+
+
+def test_external_values_are_required_and_normalised(provincial_plan, gd_organizer):
+    import datetime as dt
+
+    draw = commit(provincial_plan, gd_organizer)
+    later = draw.external_known_at + dt.timedelta(minutes=1)
+    for bad in ([], ["  "], ["1\x002"], ["a", "b"]):
+        with pytest.raises(ValidationError) as exc:
+            draw_execute(draw_id=draw.pk, values=bad, user_id=gd_organizer.pk, now=later)
+        assert "external_values" in exc.value.message_dict
+    done = draw_execute(draw_id=draw.pk, values=["  ０７　１５\t23 "], user_id=gd_organizer.pk,
+                        now=later)
+    assert done.external_values == ["07 15 23"] and done.external_value == "07 15 23"
+    assert done.seed == alg.seed_derive(done.server_seed, "07 15 23", done.pool_digest)
 
 
 def test_impossible_quota_is_refused_with_every_stratum_named(provincial_plan, gd_organizer):
     provincial_plan.quotas.filter(field__code="03").update(count=50)
     provincial_plan.quotas.filter(field__code="07").update(national_centre_count=9)
     with pytest.raises(ValidationError) as exc:
-        draw_commit(plan=provincial_plan, user=gd_organizer)
+        commit(provincial_plan, gd_organizer)
     message = " ".join(exc.value.message_dict["quotas"])
     assert "03" in message and "07" in message
     assert not Draw.objects.filter(plan=provincial_plan).exists()
@@ -161,18 +202,18 @@ def test_unstaffable_draw_fails_whole_and_lists_tasks(provincial_plan, gd_organi
     assert 'badge ok">MATCH' in page and 'badge bad">MISMATCH' not in page
     # A new draw may then be committed; the failed one stays on record.
     Inspector.objects.update(active=True)
-    assert draw_commit(plan=provincial_plan, user=gd_organizer).pk != draw.pk
+    assert commit(provincial_plan, gd_organizer).pk != draw.pk
 
 
 def test_supplementary_institution_draw_replaces_without_touching_the_original(
-        provincial_plan, gd_organizer):
+        provincial_plan, gd_organizer, gd_approver):
     draw = run(provincial_plan, gd_organizer)
     task = InspectionTask.objects.filter(plan=provincial_plan, stratum="03").first()
     before = draw_record(draw)
-    supp = supplementary_institution_commit(task=task, reason="机构已注销", user=gd_organizer)
-    supp = draw_execute(draw_id=supp.pk, external_value="witness 2", user_id=gd_organizer.pk)
+    supp = replace_institution(task, gd_organizer, gd_approver)
     assert supp.status == DrawStatus.COMPLETED, supp.result
-    assert supp.parent_id == draw.pk and supp.approved_by_id == gd_organizer.pk
+    assert supp.parent_id == draw.pk and supp.approved_by_id == gd_approver.pk
+    assert supp.replacement_request.requested_by_id == gd_organizer.pk
     task.refresh_from_db()
     assert task.status == TaskStatus.REPLACED
     new = InspectionTask.objects.get(draw=supp)
@@ -184,12 +225,11 @@ def test_supplementary_institution_draw_replaces_without_touching_the_original(
     assert verify(draw_record(supp), supp.pool, supp.inspector_pool) == []
 
 
-def test_supplementary_inspector_draw_keeps_the_team_size(provincial_plan, gd_organizer):
+def test_supplementary_inspector_draw_keeps_the_team_size(provincial_plan, gd_organizer,
+                                                          gd_approver):
     draw = run(provincial_plan, gd_organizer)
     member = TaskAssignment.objects.filter(task__plan=provincial_plan, is_leader=True).first()
-    supp = supplementary_inspector_commit(assignment=member, reason="检查后申报回避",
-                                          user=gd_organizer)
-    supp = draw_execute(draw_id=supp.pk, external_value="witness 3", user_id=None)
+    supp = replace_member(member, gd_organizer, gd_approver)
     assert supp.status == DrawStatus.COMPLETED, supp.result
     task = member.task
     active = list(task.assignments.filter(active=True))

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from inspections.services.draws import draw_commit, draw_execute
+from ..cycle import commit, run
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.django_db
@@ -35,10 +35,11 @@ def published(client, draw):
 
 def test_verifier_matches_a_published_draw_with_stdlib_only(
         tmp_path, client, provincial_plan, gd_organizer):
-    draw = draw_commit(plan=provincial_plan, user=gd_organizer)
+    draw = commit(provincial_plan, gd_organizer)
     before = client.get(f"/api/public/draws/{draw.pk}/").json()
     assert before["commitment"] == draw.commitment and "server_seed" not in before
-    draw_execute(draw_id=draw.pk, external_value="42 17 03", user_id=gd_organizer.pk)
+    assert before["external_sources"] == draw.external_sources
+    run(draw, gd_organizer, "42 17 03")
     record, pool, ipool = published(client, draw)
     assert record["status"] == "completed" and len(record["result"]["institutions"]) == 7
     out = verify(tmp_path, record, pool, ipool)
@@ -49,14 +50,13 @@ def test_verifier_matches_a_published_draw_with_stdlib_only(
 @pytest.mark.parametrize("tamper", ["pool", "seed", "selection", "teams"])
 def test_verifier_reports_mismatch_for_any_tampering(
         tmp_path, client, provincial_plan, gd_organizer, tamper):
-    draw = draw_commit(plan=provincial_plan, user=gd_organizer)
-    draw_execute(draw_id=draw.pk, external_value="42 17 03", user_id=None)
+    draw = run(commit(provincial_plan, gd_organizer), gd_organizer, "42 17 03")
     record, pool, ipool = published(client, draw)
     if tamper == "pool":
         lines = pool.decode().split("\n")
         pool = "\n".join(lines[:1] + lines[2:]).encode()
     elif tamper == "seed":
-        record["external_value"] = "42 17 04"
+        record["external_value"] = record["external_values"][0] = "42 17 04"
     elif tamper == "selection":
         record["result"]["institutions"][0]["rank"] = 99
     else:
@@ -66,7 +66,7 @@ def test_verifier_reports_mismatch_for_any_tampering(
 
 
 def test_draw_of_an_unpublished_plan_is_not_public(client, provincial_plan, gd_organizer):
-    draw = draw_commit(plan=provincial_plan, user=gd_organizer)
+    draw = commit(provincial_plan, gd_organizer)
     type(provincial_plan).objects.filter(pk=provincial_plan.pk).update(status="draft")
     assert client.get(f"/api/public/draws/{draw.pk}/").status_code == 404
     assert client.get(f"/api/public/draws/{draw.pk}/pool.tsv").status_code == 404
@@ -74,8 +74,7 @@ def test_draw_of_an_unpublished_plan_is_not_public(client, provincial_plan, gd_o
 
 def test_downloaded_verifier_works_outside_the_repository(
         tmp_path, client, provincial_plan, gd_organizer):
-    draw = draw_commit(plan=provincial_plan, user=gd_organizer)
-    draw_execute(draw_id=draw.pk, external_value="outsider", user_id=None)
+    draw = run(commit(provincial_plan, gd_organizer), gd_organizer, "outsider")
     record, pool, ipool = published(client, draw)
     # one file is all an outsider needs
     (tmp_path / "verify_draw.py").write_bytes(client.get("/api/public/verifier/verify_draw.py")
@@ -101,11 +100,10 @@ def test_verify_page_caches_the_verdict_and_is_rate_limited(
     settings.RATELIMIT_ENABLE = True
     settings.INSPECTIONS_VERIFY_PAGE_RATE = "3/d"  # a daily window cannot roll over mid-test
     cache.clear()
-    draw = draw_commit(plan=provincial_plan, user=gd_organizer)
-    draw_execute(draw_id=draw.pk, external_value="cache", user_id=None)
+    draw = run(commit(provincial_plan, gd_organizer), gd_organizer, "cache")
     calls = []
     real = verifier.verify
-    monkeypatch.setattr(verifier, "verify", lambda *a: calls.append(1) or real(*a))
+    monkeypatch.setattr(verifier, "verify", lambda *a, **k: calls.append(1) or real(*a, **k))
     url = f"/inspections/public/draws/{draw.pk}/verify/"
     pages = [client.get(url) for _ in range(3)]
     assert [p.status_code for p in pages] == [200, 200, 200]

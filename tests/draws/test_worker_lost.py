@@ -32,7 +32,8 @@ from django.db import connection
 from inspections.drawing.verifier import verify
 from inspections.models import Draw, DrawSelection, DrawStatus, InspectionTask, TaskAssignment
 from inspections.publication import draw_record
-from inspections.services.draws import draw_commit
+
+from ..cycle import commit_ready
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -121,13 +122,14 @@ def caught_mid_run(ref, provincial_plan, gd_organizer, db_dsn):
     watcher.autocommit = True
 
     def catch(queue: str):
-        draw = draw_commit(plan=provincial_plan, user=gd_organizer)
+        draw = commit_ready(provincial_plan, gd_organizer)
         # The run's last statement marks the plan drawn: hold that row so the run stops there
         # (NO KEY UPDATE lets the task rows' foreign-key checks through, so they are written).
         with blocker.cursor() as c:
             c.execute("SELECT id FROM inspections_spotcheckplan WHERE id = %s FOR NO KEY UPDATE",
                       [provincial_plan.pk])
-        result = draw_run_task.apply_async(args=(draw.pk, "07 15 23 31 42", None), queue=queue)
+        result = draw_run_task.apply_async(args=(draw.pk, ["07 15 23 31 42"], gd_organizer.pk),
+                                           queue=queue)
 
         def blocked_backend():
             with watcher.cursor() as c:

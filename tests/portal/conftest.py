@@ -20,6 +20,7 @@ from inspections.models import (
     TaskAssignment,
 )
 from inspections.services.results import result_record
+from inspections.services.review import result_approve
 
 from ..factories import InspectorFactory, UserFactory
 
@@ -60,6 +61,27 @@ def other_task(plan, draw, other_institution):
 
 
 @pytest.fixture
+def samr_authority(ref):
+    from inspections.models import Authority
+
+    return Authority.objects.get(name="市场监管总局")
+
+
+@pytest.fixture
+def samr_organizer(samr_authority):
+    """A regulator of SAMR, which organizes the 2023 national plan: publishes its results."""
+    return UserFactory(username="samr_organizer", role="regulator", authority=samr_authority,
+                       is_staff=True, first_name="国家局监管员")
+
+
+@pytest.fixture
+def samr_reviewer(samr_authority):
+    """A second SAMR regulator: reviews the results the teams record."""
+    return UserFactory(username="samr_reviewer", role="regulator", authority=samr_authority,
+                       is_staff=True, first_name="国家局审核员")
+
+
+@pytest.fixture
 def other_inspector_user(gd_authority):
     """An inspector of the same authority who is on no team."""
     user = UserFactory(username="other_inspector", role="inspector", authority=gd_authority)
@@ -68,12 +90,14 @@ def other_inspector_user(gd_authority):
 
 
 @pytest.fixture
-def order(task, inspector_user) -> RectificationOrder:
-    """An open rectification order on the Guangzhou task."""
-    result_record(task=task, category="problem_pending", follow_up="rectification",
-                  findings="原始记录不完整", checked_on=dt.date(2023, 11, 1), user=inspector_user,
-                  rectification_deadline=dt.date(2023, 12, 1),
-                  rectification_requirements="补齐原始记录")
+def order(task, inspector_user, samr_reviewer) -> RectificationOrder:
+    """An open rectification order on the Guangzhou task: the result recorded by the team and
+    approved by the reviewer, which issues the order."""
+    result = result_record(task=task, category="problem_pending", follow_up="rectification",
+                           findings="原始记录不完整", checked_on=dt.date(2023, 11, 1),
+                           user=inspector_user, rectification_deadline=dt.date(2023, 12, 1),
+                           rectification_requirements="补齐原始记录", submit=True)
+    result_approve(result=result, user=samr_reviewer)
     return RectificationOrder.objects.get(task=task)
 
 

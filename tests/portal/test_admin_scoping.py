@@ -14,6 +14,7 @@ from django.contrib import admin
 from django.test import RequestFactory
 
 from accounts.roles import ROLE_PERMISSIONS
+from common.adminmixins import ScopedAdminMixin
 from inspections.models import (
     InspectionResult,
     PlanStatus,
@@ -22,7 +23,6 @@ from inspections.models import (
     SpotCheckPlan,
 )
 from inspections.services.results import result_record
-from institutions.admin import ScopedAdminMixin
 
 from ..factories import InspectorFactory
 

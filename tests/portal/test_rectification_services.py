@@ -5,7 +5,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from credit.models import CreditEvent
-from inspections.services.results import rectification_accept, rectification_respond
+from inspections.services.rectification import rectification_accept, rectification_respond
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from inspections.models import RectificationOrder
-from inspections.services.results import rectification_respond
+from inspections.services.rectification import rectification_respond
 
 pytestmark = pytest.mark.django_db
 LIST = reverse("inspections:rectification_list")

@@ -43,7 +43,7 @@ def test_page_answers_429_after_the_limit(client_as, certificate, limits_on):
     assert [client.get(url).status_code for _ in range(2)] == [200, 200]
     response = client.get(url, {"number": certificate.number})
     assert response.status_code == 429
-    assert "qualifications/ratelimited.html" in [t.name for t in response.templates]
+    assert "ratelimited.html" in [t.name for t in response.templates]
 
 
 def test_no_limit_when_disabled(client_as, certificate, settings):

@@ -24,6 +24,7 @@ from inspections.models import (
     RectificationOrder,
     RectificationStatus,
     ResultCategory,
+    ResultState,
     SpotCheckPlan,
     TaskStatus,
 )
@@ -63,7 +64,8 @@ def task_make(plan, draw, *, field_code, region_code="440103", status=TaskStatus
         field=field(field_code), deadline=dt.date(2023, 11, 15), status=status)
     if category is not None:
         InspectionResult.objects.create(task=task, category=category, follow_up=follow_up,
-                                        checked_on=dt.date(2023, 10, 20), recorded_by=recorded_by)
+                                        checked_on=dt.date(2023, 10, 20), recorded_by=recorded_by,
+                                        state=ResultState.PUBLISHED)
     for order_status in orders:
         RectificationOrder.objects.create(task=task, institution=institution, requirements="整改",
                                           deadline=dt.date(2023, 12, 31), status=order_status)
