@@ -112,3 +112,27 @@ def test_verify_page_caches_the_verdict_and_is_rate_limited(
     limited = client.get(url)
     assert limited.status_code == 429 and int(limited["Retry-After"]) >= 1
     assert client.get(url, REMOTE_ADDR="10.0.0.9").status_code == 200
+
+
+def test_the_verify_page_speaks_the_page_language_and_links_its_specification(
+        client, provincial_plan, gd_organizer):
+    from django.db import connection
+
+    draw = commit(provincial_plan, gd_organizer)
+    zh = client.get(f"/inspections/public/draws/{draw.pk}/verify/").content.decode()
+    assert "/api/public/verifier/draw.zh.md" in zh
+    en = client.get(f"/en/inspections/public/draws/{draw.pk}/verify/").content.decode()
+    assert "/api/public/verifier/draw.md" in en and "draw.zh.md" not in en
+    spec = client.get("/api/public/verifier/draw.zh.md")
+    assert spec["Content-Type"].startswith("text/plain")
+    assert "tic-draw-1" in spec.content.decode() and "以英文版" in spec.content.decode()
+    # a commitment rewritten before the run: the page says so, in Chinese on the Chinese page
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE inspections_draw SET commitment = %s WHERE id = %s",
+                       ["f" * 64, draw.pk])
+    draw.refresh_from_db()
+    run(draw, gd_organizer)
+    zh = client.get(f"/inspections/public/draws/{draw.pk}/verify/").content.decode()
+    assert 'badge bad">MISMATCH' in zh and "承诺值" in zh
+    en = client.get(f"/en/inspections/public/draws/{draw.pk}/verify/").content.decode()
+    assert 'badge bad">MISMATCH' in en and "commitment" in en and "承诺值" not in en

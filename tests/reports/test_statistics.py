@@ -106,3 +106,27 @@ def test_the_query_count_does_not_grow_with_the_plan(
     with django_assert_num_queries(4):
         table = inspection_statistics(plan=stats_plan, user=user)
     assert table.total.drawn == 6 + 30
+
+
+@pytest.mark.django_db
+def test_it_counts_the_result_in_force_once(stats_plan, admin_user):
+    """A result under review is not counted; a correction, once approved, replaces the result
+    it corrects (counted once, with its own category)."""
+    from inspections.models import InspectionResult, InspectionTask
+
+    food = InspectionTask.objects.filter(plan=stats_plan, stratum="07",
+                                         results__category="no_problem").first()
+    published = food.results.get()
+    InspectionResult.objects.create(
+        task=food, revision=2, corrects=published, correction_reason="复核更正",
+        category="problem_pending", follow_up="case_opened", findings="问题",
+        checked_on=published.checked_on, recorded_by=admin_user, state="submitted")
+    assert _numbers(inspection_statistics(plan=stats_plan))["食品检验"] == [3, 4, 4, 3, 2, 1, 0, 0]
+    InspectionResult.objects.filter(task=food, revision=2).update(state="approved")
+    assert _numbers(inspection_statistics(plan=stats_plan))["食品检验"] == [3, 4, 4, 4, 2, 2, 0, 0]
+    unchecked = InspectionTask.objects.filter(plan=stats_plan, stratum="03",
+                                              results__isnull=True).first()
+    InspectionResult.objects.create(task=unchecked, category="no_problem", follow_up="none",
+                                    checked_on=published.checked_on, recorded_by=admin_user,
+                                    state="recorded")
+    assert _numbers(inspection_statistics(plan=stats_plan))["机动车检验"][2] == 1
