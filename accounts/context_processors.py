@@ -13,6 +13,7 @@ PUBLIC_LINKS = [
 ROLE_LINKS = {
     "regulator": [
         ("inspections:plan_manage_list", _("Plans and draws")),
+        ("inspections:review_queue", _("Results to review")),
         ("inspections:campaign_tracking_list", _("Self-inspection tracking")),
         ("inspections:rectification_list", _("Rectification")),
         ("reports:report_list", _("Reports")),

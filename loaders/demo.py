@@ -6,9 +6,10 @@ registry → demo accounts → the plan published (2023-09-28) → the draw comm
 declared external source (2023-10-08) and run after the lottery result was published
 (2023-10-09), as Celery tasks → self-inspections and pledges → one replacement requested by one
 regulator and approved by another, its supplementary draw run → results recorded by the team
-leaders and submitted → reviewed by a second SAMR regulator (rectification orders issued) →
-published by the organizer (credit events) → one result corrected in the open → the statistics
-report generated as a Celery task. Each step is idempotent, so the demo can be run again.
+leaders and submitted → reviewed by a second SAMR regulator (rectification orders issued; a
+tenth left in his queue for the tour) → published by the organizer (credit events) → one
+result corrected in the open → the statistics report generated as a Celery task. Each step is
+idempotent, so the demo can be run again.
 """
 
 from __future__ import annotations
@@ -120,6 +121,13 @@ def _draw(plan, samr_user, log):
         draw.refresh_from_db()
     if draw.status != DrawStatus.COMPLETED:
         raise RuntimeError(f"draw #{draw.pk} did not complete: {draw.result.get('problems')}")
+    drawn = InspectionTask.objects.filter(draw=draw)
+    national = drawn.filter(institution__certificates__number__regex=r"^[0-9]{2}00",
+                            institution__certificates__status="valid").distinct().count()
+    if national != drawn.count():  # seed 002 §二: national-level institutions only
+        raise RuntimeError(f"draw #{draw.pk}: {drawn.count() - national} drawn institutions hold "
+                           "no SAMR-issued certificate")
+    log(f"draw #{draw.pk}: {drawn.count()} institutions drawn, all SAMR-certified")
     return draw
 
 
@@ -145,7 +153,8 @@ def _replacement(plan, task, requester, approver, log) -> None:
 
 
 def _results(plan, tasks, reviewer, rng, log) -> None:
-    """Team leaders record and submit; the reviewer approves (orders are issued)."""
+    """Team leaders record and submit; the reviewer approves (orders are issued), except a
+    tenth left waiting in his queue for the tour."""
     from inspections.services.results import result_record
     from inspections.services.review import result_approve
 
@@ -173,7 +182,8 @@ def _results(plan, tasks, reviewer, rng, log) -> None:
         result = result_record(task=task, category=category, follow_up=follow,
                                findings=findings, checked_on=checked, user=_leader_account(task),
                                submit=True, now=recorded, **extra)
-        result_approve(result=result, user=reviewer, now=recorded + dt.timedelta(days=2))
+        if n % 10 != 8:
+            result_approve(result=result, user=reviewer, now=recorded + dt.timedelta(days=2))
     log(f"results: {InspectionResult.objects.filter(task__plan=plan).count()} recorded")
 
 

@@ -20,6 +20,7 @@ Prints medians over ``--reps`` runs (default 7) and the ratio national / floor.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 import resource
 import statistics
@@ -40,6 +41,7 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.db.models import Count  # noqa: E402
+from django.utils import timezone  # noqa: E402
 
 from accounts.models import Role, User  # noqa: E402
 from config.celery import app  # noqa: E402
@@ -55,6 +57,7 @@ from inspections.tasks import draw_commit_task, draw_run_task  # noqa: E402
 from institutions.models import Institution  # noqa: E402
 from loaders.inspectors import inspectors_generate  # noqa: E402
 from loaders.reference import reference_data_load  # noqa: E402
+from qualifications.models import Certificate  # noqa: E402
 
 
 def prepare(n_inst: int, n_insp: int) -> None:
@@ -112,6 +115,9 @@ def floor_read(plan: SpotCheckPlan) -> float:
         c.execute(str(Recusal.objects.values_list("inspector_id", "institution__uscc",
                                                   "kind").query))
         c.fetchall()
+        c.execute(str(Certificate.objects.filter(status="valid").values_list(
+            "institution_id", "number").query))
+        c.fetchall()
     return time.perf_counter() - t0
 
 
@@ -120,10 +126,12 @@ SPLIT: dict[str, list[float]] = {"commit": [], "run": []}
 
 def draw_once(plan: SpotCheckPlan, user: User) -> tuple[float, int, int]:
     """Commit then run one draw through the Celery tasks; returns (seconds, pool, members)."""
+    at = timezone.now() - dt.timedelta(hours=2)  # its declared value is published by now
+    sources = [{"name": "bench lottery", "known_at": (at + dt.timedelta(hours=1)).isoformat()}]
     t0 = time.perf_counter()
-    draw_id = draw_commit_task.apply(args=(plan.pk, user.pk)).get()
+    draw_id = draw_commit_task.apply(args=(plan.pk, user.pk, sources, at.isoformat())).get()
     t1 = time.perf_counter()
-    out = draw_run_task.apply(args=(draw_id, "bench 01 02 03", user.pk)).get()
+    out = draw_run_task.apply(args=(draw_id, ["bench 01 02 03"], user.pk)).get()
     t2 = time.perf_counter()
     assert out["status"] == "completed", out
     SPLIT["commit"].append(t1 - t0)
@@ -179,7 +187,8 @@ def main() -> None:
     for n in range(args.reps):
         plan = plan_copy(SpotCheckPlan.objects.get(pk=template.pk), n, authority=bureau,
                          region_id=province + "0000", selection_mode="ratio", ratio="0.1",
-                         national_centre_count=None, total=None)
+                         national_centre_count=None, total=None,
+                         certificate_level="provincial")
         plan.participating_authorities.set([bureau])
         elapsed, pool, members = draw_once(plan, puser)
         provincial.append(elapsed)

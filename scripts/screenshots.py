@@ -20,7 +20,11 @@ login form as the demo accounts (``admin``, ``samr``, ``inspector``, ``instituti
     05-institution-portal.png   institution portal: self-inspection form and pledge
     06-reports.png              reports: the statistics table as PDF and .xlsx
     07-inspector-phone.png      the inspector's task list on a phone (390×844)
-    08-verify.png               "verify this draw": the replay's MATCH
+    08-verify.png               "verify this draw": the replay's MATCH, with the ledger checked
+    09-review.png               the reviewer's queue of results submitted by the teams
+    10-correction.png           a corrected result's task page: the revisions, old one superseded
+    11-public-correction.png    the public page's row of the corrected result (更正)
+    12-replacements.png         the public replacement chain: reason, evidence, requester, approver
 
 Desktop shots are 1280 px wide; long pages are cut at 2,200 px. It drives Debian's Chromium
 (``/usr/bin/chromium``, ``--chromium``) through Playwright and never downloads a browser. The UI
@@ -101,20 +105,25 @@ def demo_targets() -> dict:
     from inspections.models import Draw, DrawStatus, SpotCheckPlan
     from qualifications.models import Certificate, CertificateStatus
 
+    from inspections.models import InspectionResult
+
     users = set(get_user_model().objects.filter(
-        username__in=["samr", "inspector", "institution"]).values_list("username", flat=True))
+        username__in=["samr", "samr-review", "inspector", "institution"])
+        .values_list("username", flat=True))
     plan = SpotCheckPlan.objects.filter(year=2023, authority__name="市场监管总局").first()
     draw = (Draw.objects.filter(plan=plan, kind="institutions", status=DrawStatus.COMPLETED)
             .only("pk", "plan_id").first() if plan else None)
-    if len(users) < 3 or draw is None:
-        raise SystemExit("No demo data here (accounts samr, inspector, institution and a "
-                         "completed 2023 draw): run `make demo-data` or `manage.py demo_cycle` "
-                         "with the same DATABASE_URL first.")
+    corrected = InspectionResult.objects.filter(task__plan=plan, corrects__isnull=False,
+                                                state="published").first()
+    if len(users) < 4 or draw is None or corrected is None:
+        raise SystemExit("No demo data here (accounts samr, samr-review, inspector, institution, "
+                         "a completed 2023 draw and a corrected result): run `make demo-data` "
+                         "or `manage.py demo_cycle` with the same DATABASE_URL first.")
     today = timezone.localdate()
     valid = (Certificate.objects.filter(status=CertificateStatus.VALID, valid_until__gte=today)
              .order_by("pk"))
     certificate = valid.exclude(scope_summary="").first() or valid.first()
-    return {"plan": draw.plan_id, "draw": draw.pk,
+    return {"plan": draw.plan_id, "draw": draw.pk, "corrected_task": corrected.task_id,
             "certificate": certificate.number if certificate else "224407129999"}
 
 
@@ -170,6 +179,18 @@ class Shooter:
         print(f"  {target.relative_to(ROOT) if target.is_relative_to(ROOT) else target}")
         return target
 
+    def shoot_element(self, name: str, path: str, selector: str,
+                      username: str | None = None) -> Path:
+        """A screenshot of the element ``selector`` of the page (the first one)."""
+        page = self.page(username)
+        page.goto(self.prefix + path, wait_until="networkidle")
+        page.evaluate("document.fonts.ready")
+        target = self.out / name
+        page.locator(selector).first.screenshot(path=target)
+        page.close()
+        print(f"  {target.relative_to(ROOT) if target.is_relative_to(ROOT) else target}")
+        return target
+
     def close(self) -> None:
         for context in self.contexts.values():
             context.close()
@@ -188,6 +209,12 @@ def shots_take(shooter: Shooter, t: dict) -> None:
     shooter.shoot("07-inspector-phone.png", "/inspections/tasks/mine/", "inspector",
                   full_page=False, phone=True)
     shooter.shoot("08-verify.png", f"/inspections/public/draws/{draw}/verify/")
+    shooter.shoot("09-review.png", "/inspections/review/", "samr-review", full_page=False)
+    shooter.shoot("10-correction.png", f"/inspections/tasks/{t['corrected_task']}/result/", "samr")
+    shooter.shoot_element("11-public-correction.png", f"/inspections/public/plans/{plan}/",
+                          "#results tr:has(.badge.corrected)")
+    shooter.shoot_element("12-replacements.png", f"/inspections/public/plans/{plan}/",
+                          "#replacement-chain")
 
 
 def main() -> None:

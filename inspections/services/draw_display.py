@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -62,9 +64,13 @@ def describe_exclusion(reason: str) -> str:
 
 
 def draws_for_display(draws: list[Draw]) -> list[Draw]:
-    """Set on each draw what its card shows in words: ``problem_texts`` (why a draw failed)
-    and ``exclusion_texts`` (``[(label, count)]``, what the pool left out)."""
+    """Set on each draw what its card shows in words: ``problem_texts`` (why a draw failed),
+    ``exclusion_texts`` (``[(label, count)]``, what the pool left out) and ``source_texts``
+    (``[(name, local time its value is published)]``, the declared external sources)."""
     for d in draws:
+        d.source_texts = [(s["name"], timezone.localtime(
+            dt.datetime.fromisoformat(s["known_at"].replace("Z", "+00:00"))))
+            for s in d.external_sources or []]
         d.problem_texts = [describe_problem(p) for p in d.result.get("problems", [])]
         d.exclusion_texts = [(describe_exclusion(r), n) for r, n in d.exclusions.items()]
     return draws

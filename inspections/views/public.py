@@ -182,4 +182,5 @@ def public_draw_verify(request, pk: int):
     return render(request, "inspections/public/draw_verify.html", {
         "draw": draw, "record": record, "outcome": outcome, "checks": checks,
         "algorithm_version": alg.ALGORITHM_VERSION, "head": head, "lang": lang,
+        "spec_name": "draw.zh.md" if lang == "zh" else "draw.md",
     })
