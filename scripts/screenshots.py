@@ -102,10 +102,8 @@ def demo_targets() -> dict:
     from django.contrib.auth import get_user_model
     from django.utils import timezone
 
-    from inspections.models import Draw, DrawStatus, SpotCheckPlan
+    from inspections.models import Draw, DrawStatus, InspectionResult, SpotCheckPlan
     from qualifications.models import Certificate, CertificateStatus
-
-    from inspections.models import InspectionResult
 
     users = set(get_user_model().objects.filter(
         username__in=["samr", "samr-review", "inspector", "institution"])
