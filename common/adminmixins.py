@@ -1,7 +1,7 @@
 """Admin plumbing every domain admin uses: scoping, read-only records, scoped history.
 
 * :class:`ScopedAdminMixin` — the change list, change, delete and history pages go through the
-  model's ``for_user`` selector (another region's row answers 404); a row may be changed or
+  model's ``for_user`` selector (another region's row answers 404, as a missing one); a row may be changed or
   deleted only if it is in the model's ``writable_by``; every foreign-key and many-to-many choice
   (select, raw-id and autocomplete alike: the posted value is checked against the field's
   queryset) comes from the related model's ``writable_by``.
@@ -71,6 +71,11 @@ class ScopedAdminMixin(ScopedFieldsMixin):
 
     def has_delete_permission(self, request, obj=None):
         return super().has_delete_permission(request, obj) and writable(request.user, obj)
+
+    def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
+        """A row outside the user's scope is 404, like a row that does not exist (the stock
+        admin redirects to its index with a message naming the id)."""
+        raise Http404
 
 
 class ScopedInlineMixin(ScopedFieldsMixin):

@@ -115,8 +115,8 @@ def floor_read(plan: SpotCheckPlan) -> float:
         c.execute(str(Recusal.objects.values_list("inspector_id", "institution__uscc",
                                                   "kind").query))
         c.fetchall()
-        c.execute(str(Certificate.objects.filter(status="valid").values_list(
-            "institution_id", "number").query))
+        c.execute(*Certificate.objects.filter(status="valid").values_list(
+            "institution_id", "number").query.sql_with_params())
         c.fetchall()
     return time.perf_counter() - t0
 

@@ -63,7 +63,7 @@ def test_results_in_the_admin_are_scoped(client_as, regulator, outsider_regulato
     assert page.status_code == 200
     assert page.context["cl"].result_count == 1
     other = client_as(regulator).get(f"/admin/inspections/inspectionresult/{theirs.pk}/change/")
-    assert other.status_code in (302, 404)
+    assert other.status_code == 404
 
 
 def test_recusals_in_the_admin_are_scoped_and_cannot_name_another_regions_inspector(
@@ -73,8 +73,7 @@ def test_recusals_in_the_admin_are_scoped_and_cannot_name_another_regions_inspec
     foreign = Recusal.objects.create(inspector=hn, institution=other_institution, reason="亲属")
     assert set(Recusal.objects.for_user(regulator)) == {own}
     client = client_as(regulator)
-    assert client.get(f"/admin/inspections/recusal/{foreign.pk}/change/").status_code in (302,
-                                                                                          404)
+    assert client.get(f"/admin/inspections/recusal/{foreign.pk}/change/").status_code == 404
     response = client.post("/admin/inspections/recusal/add/", {
         "inspector": hn.pk, "institution": institution.pk, "kind": "declared_tie",
         "reason": "前雇主"})
