@@ -18,3 +18,9 @@ class AccountsConfig(AppConfig):
 
         post_save.connect(_on_user_save, sender=User, dispatch_uid="user_role_group_sync",
                           weak=False)
+
+        from django.contrib.auth.signals import user_logged_in
+
+        from .middleware import session_stamp
+
+        user_logged_in.connect(session_stamp, dispatch_uid="session_stamp")

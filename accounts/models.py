@@ -18,6 +18,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from common.audit import audited_history
+
 from .scoping import ScopedQuerySet
 
 
@@ -63,6 +65,7 @@ class User(AbstractUser):
         on_delete=models.PROTECT, related_name="users",
         help_text=_("For institution users: the institution the user acts for."),
     )
+    history = audited_history(excluded_fields=["password", "last_login"])
 
     objects = AccountManager()
 

@@ -1,8 +1,12 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from . import otp
+
 urlpatterns = [
     path("login/", auth_views.LoginView.as_view(template_name="accounts/login.html"),
          name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("otp/", otp.otp_verify, name="otp_verify"),
+    path("otp/setup/", otp.otp_setup, name="otp_setup"),
 ]

@@ -2,7 +2,8 @@
 
 * :class:`ScopedAdminMixin` — the change list, change, delete and history pages go through the
   model's ``for_user`` selector (another region's row answers 404, as a missing one); a row may be changed or
-  deleted only if it is in the model's ``writable_by``; every foreign-key and many-to-many choice
+  deleted only if it is in the model's ``writable_by``; a list filter on a relation offers only
+  the related rows of the rows listed (``RelatedOnlyFieldListFilter``); every foreign-key and many-to-many choice
   (select, raw-id and autocomplete alike: the posted value is checked against the field's
   queryset) comes from the related model's ``writable_by``.
 * :class:`ScopedInlineMixin` — the same for inlines, whose rows are written only when the parent
@@ -17,7 +18,8 @@
 
 from __future__ import annotations
 
-from django.contrib.admin.utils import unquote
+from django.contrib import admin
+from django.contrib.admin.utils import get_fields_from_path, unquote
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseNotAllowed
 from simple_history.admin import SimpleHistoryAdmin
@@ -71,6 +73,16 @@ class ScopedAdminMixin(ScopedFieldsMixin):
 
     def has_delete_permission(self, request, obj=None):
         return super().has_delete_permission(request, obj) and writable(request.user, obj)
+
+    def get_list_filter(self, request):
+        """The stock filter of a relation lists every row of the related table (another
+        province's plans, say); here it lists the related rows of the scoped change list."""
+        out = []
+        for entry in super().get_list_filter(request):
+            if isinstance(entry, str) and get_fields_from_path(self.model, entry)[-1].is_relation:
+                entry = (entry, admin.RelatedOnlyFieldListFilter)
+            out.append(entry)
+        return out
 
     def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
         """A row outside the user's scope is 404, like a row that does not exist (the stock

@@ -7,15 +7,15 @@ Redis and a real worker. A malformed value raises ``ImproperlyConfigured`` at st
 
 from pathlib import Path
 
-import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+
+from .envcheck import StrictEnv
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 
-env = environ.Env()
-env.smart_cast = False
+env = StrictEnv()
 
 
 def _secret(name: str, default: str | None = None) -> str | None:
@@ -53,9 +53,14 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "simple_history",
     "import_export",
     "django_celery_beat",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "csp",
     "common",
     "accounts",
     "institutions",
@@ -74,9 +79,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "accounts.middleware.StaffSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "common.audit.AuditContextMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -113,6 +123,12 @@ AUTH_USER_MODEL = "accounts.User"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "accounts.passwords.StaffPasswordValidator"},
+]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out account or address
+    "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -138,9 +154,26 @@ STORAGES = {
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
+# Registry uploads (loaders.registry.reader): a file beyond these bounds is refused with a
+# problem naming the bound, before or while it is read, never parsed without bound.
+REGISTRY_UPLOAD_MAX_BYTES = env.int("REGISTRY_UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
+REGISTRY_UPLOAD_MAX_UNCOMPRESSED_BYTES = env.int(  # all members of a workbook (a zip) together
+    "REGISTRY_UPLOAD_MAX_UNCOMPRESSED_BYTES", default=200 * 1024 * 1024)
+REGISTRY_UPLOAD_MAX_COMPRESSION_RATIO = env.int(  # of any workbook member over 1 MiB
+    "REGISTRY_UPLOAD_MAX_COMPRESSION_RATIO", default=100)
+REGISTRY_UPLOAD_MAX_MEMBERS = env.int("REGISTRY_UPLOAD_MAX_MEMBERS", default=1000)
+REGISTRY_UPLOAD_MAX_ROWS = env.int("REGISTRY_UPLOAD_MAX_ROWS", default=100_000)  # data rows
+REGISTRY_UPLOAD_MAX_CELL_CHARS = env.int("REGISTRY_UPLOAD_MAX_CELL_CHARS", default=2000)
+# Any uploaded file is dropped while it arrives once past this size (common/uploads.py).
+UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=REGISTRY_UPLOAD_MAX_BYTES)
+FILE_UPLOAD_HANDLERS = [
+    "common.uploads.CappedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # Cache: Redis when configured (rate limits need a shared cache), else local memory.
-REDIS_URL = env.str("REDIS_URL", default="")
+REDIS_URL = env.url_value("REDIS_URL", schemes=("redis", "rediss", "unix"))
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
                           "LOCATION": REDIS_URL}}
@@ -149,7 +182,8 @@ else:
 RATELIMIT_ENABLE = env.bool("RATELIMIT_ENABLE", default=True)
 
 # Celery: a broker URL means a real worker; none means tasks run in-process (embedded default).
-CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
+CELERY_BROKER_URL = env.url_value("CELERY_BROKER_URL", schemes=("redis", "rediss", "amqp",
+                                                              "memory"))
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=CELERY_BROKER_URL or None)
@@ -180,7 +214,22 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "qualifications.tasks.certificates_mark_expired",
         "schedule": 24 * 3600,
     },
+    # The bulk open-data files of the day (reports.opendata): one set per day, regenerated if
+    # run again the same day; on demand: manage.py opendata_generate.
+    "reports-opendata-daily": {
+        "task": "reports.tasks.opendata_generate_task",
+        "schedule": 24 * 3600,
+    },
 }
+
+# Per-IP limits of the public pages and APIs (django-ratelimit rates: N/s, N/m, N/h, N/d).
+OPEN_API_RATE = env.rate("OPEN_API_RATE", default="120/m")  # /api/v1/ and the schema
+INSPECTIONS_PUBLIC_API_RATE = env.rate("INSPECTIONS_PUBLIC_API_RATE", default="120/m")
+INSPECTIONS_PUBLIC_FILES_RATE = env.rate("INSPECTIONS_PUBLIC_FILES_RATE", default="300/m")
+INSPECTIONS_VERIFY_PAGE_RATE = env.rate("INSPECTIONS_VERIFY_PAGE_RATE", default="10/m")
+QUALIFICATIONS_PUBLIC_PAGE_RATE = env.rate("QUALIFICATIONS_PUBLIC_PAGE_RATE", default="30/m")
+QUALIFICATIONS_PUBLIC_API_RATE = env.rate("QUALIFICATIONS_PUBLIC_API_RATE", default="60/m")
+OPENDATA_KEEP_DAYS = env.int("OPENDATA_KEEP_DAYS", default=30)  # daily bulk sets kept
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -192,11 +241,40 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "config.exception_handlers.api_exception_handler",
+    # DRF's own throttles (none of the public API uses them: common.ratelimits does) take the
+    # client address from REMOTE_ADDR, never from a client-supplied X-Forwarded-For.
+    "NUM_PROXIES": 0,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "TIC supervision platform API",
-    "DESCRIPTION": "Public read-only API: certificate check, published draws.",
+    "DESCRIPTION": (
+        "Public read-only API, anonymous and limited per IP (429 with Retry-After). "
+        "/api/public/: certificate and report-number checks, the public record of the draws "
+        "(records, frozen pools, the verifier, a plan's results, the signed ledger). "
+        "/api/v1/: open data — institutions, certificates, published plans, draws, published "
+        "results, public credit records (paginated, filtered), and daily bulk files (CSV, "
+        "JSON) with their SHA-256. Error messages follow Accept-Language (zh-hans default, "
+        "en); /en/api/v1/ answers in English."),
     "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_AUTHENTICATION": [],
+    "PREPROCESSING_HOOKS": ["config.openapi.exclude_language_mirrors"],
+    # The docs load Swagger UI from drf-spectacular-sidecar's static files: no CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
+    "ENUM_NAME_OVERRIDES": {
+        "CertificateStatusEnum": "qualifications.models.CertificateStatus",
+        "InstitutionStatusEnum": "institutions.models.InstitutionStatus",
+        "PlanStatusEnum": "inspections.models.PlanStatus",
+        "DrawStatusEnum": "inspections.models.DrawStatus",
+    },
+    "TAGS": [
+        {"name": "open data", "description": "Open data lists and bulk files (/api/v1/)."},
+        {"name": "public", "description": "Certificate and report-number checks."},
+        {"name": "public record", "description": "Draws, pools, verifier, results, ledger."},
+    ],
 }
 
 IMPORT_EXPORT_USE_TRANSACTIONS = True
@@ -220,8 +298,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {name: {"level": "WARNING"} for name in ("weasyprint", "fontTools", "PIL")},
+    "loggers": {name: {"level": "WARNING"} for name in ("weasyprint", "fontTools", "PIL",
+                                                          "axes")},
 }
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SESSION_COOKIE_HTTPONLY = True
+
+from .security import *  # noqa: E402,F403 - identity, sessions, headers (config/security.py)

@@ -10,9 +10,9 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from accounts.scoping import ScopedQuerySet
+from common.audit import audited_history
 from institutions.models import CreditClass
 
 
@@ -67,7 +67,7 @@ class CreditEvent(models.Model):
                                     on_delete=models.SET_NULL, related_name="+",
                                     verbose_name=_("recorded by"))
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
-    history = HistoricalRecords()
+    history = audited_history()
 
     objects = CreditEventQuerySet.as_manager()
 
@@ -102,7 +102,7 @@ class RiskClassification(models.Model):
                                   choices=CreditClass.choices)
     assessed_on = models.DateField(_("assessed on"))
     basis = models.CharField(_("basis"), max_length=200, blank=True)
-    history = HistoricalRecords()
+    history = audited_history()
 
     objects = RiskClassificationQuerySet.as_manager()
 

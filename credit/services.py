@@ -13,9 +13,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common.audit import acts
+
 from .models import CreditEvent, CreditEventKind
 
 
+@acts
 @transaction.atomic
 def credit_event_record(*, institution, kind: str, occurred_on: dt.date, description: str,
                         source_task=None, source_result=None, is_public: bool = True,

@@ -12,10 +12,13 @@ import datetime as dt
 
 from celery import shared_task
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import OperationalError
 
+from common.audit import acting_as
+
 from .models import SpotCheckPlan
-from .services.draws import draw_commit, draw_execute
+from .services.draws import draw_commit, draw_execute, draw_run_release
 
 
 def _when(at: str | None) -> dt.datetime | None:
@@ -32,7 +35,8 @@ def draw_commit_task(self, plan_id: int, user_id: int, sources: list[dict],
     plan = SpotCheckPlan.objects.get(pk=plan_id)
     declared = [{"name": s["name"], "known_at": dt.datetime.fromisoformat(s["known_at"])}
                 for s in sources]
-    return draw_commit(plan=plan, user=user, sources=declared, now=_when(at)).pk
+    with acting_as(user, "worker"):
+        return draw_commit(plan=plan, user=user, sources=declared, now=_when(at)).pk
 
 
 @shared_task(bind=True, acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True,
@@ -45,5 +49,10 @@ def draw_run_task(self, draw_id: int, values: list[str], user_id: int | None = N
     A worker that dies mid-run leaves nothing (one transaction); the redelivered task (acks_late)
     runs it again and records it once.
     """
-    draw = draw_execute(draw_id=draw_id, values=values, user_id=user_id, now=_when(at))
+    try:
+        with acting_as(user_id, "worker"):
+            draw = draw_execute(draw_id=draw_id, values=values, user_id=user_id, now=_when(at))
+    except (ValidationError, PermissionDenied):
+        draw_run_release(draw_id)  # refused: the page may ask again
+        raise
     return {"draw": draw.pk, "status": draw.status}

@@ -9,9 +9,9 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from accounts.scoping import ScopedQuerySet, region_code_prefix
+from common.audit import audited_history
 
 from .validators import validate_uscc
 
@@ -47,6 +47,7 @@ class Region(models.Model):
     level = models.CharField(_("level"), max_length=8, choices=RegionLevel.choices)
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
                                related_name="children", verbose_name=_("parent"))
+    history = audited_history()
 
     objects = RegionQuerySet.as_manager()
 
@@ -78,6 +79,7 @@ class TestingField(models.Model):
         help_text=_("Fields under key supervision with higher ratios (seed 002 §三(二))."),
     )
     sort_order = models.PositiveSmallIntegerField(_("sort order"), default=0)
+    history = audited_history()
 
     class Meta:
         verbose_name = _("testing field")
@@ -157,7 +159,7 @@ class Institution(models.Model):
     contact_phone = models.CharField(_("contact phone"), max_length=32, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-    history = HistoricalRecords(m2m_fields=[fields])
+    history = audited_history(m2m_fields=[fields])
 
     objects = InstitutionQuerySet.as_manager()
 
@@ -188,7 +190,7 @@ class AuthorizedSignatory(models.Model):
     title = models.CharField(_("title"), max_length=64, blank=True)
     scope = models.CharField(_("signing scope"), max_length=200, blank=True)
     active = models.BooleanField(_("active"), default=True)
-    history = HistoricalRecords()
+    history = audited_history()
 
     objects = SignatoryQuerySet.as_manager()
 
@@ -236,6 +238,7 @@ class RegistryImport(models.Model):
     problem_count = models.PositiveIntegerField(_("number of problems"), default=0)
     started_at = models.DateTimeField(_("started at"))
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    history = audited_history()
 
     objects = RegistryImportQuerySet.as_manager()
 

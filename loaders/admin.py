@@ -19,6 +19,7 @@ from import_export.admin import ExportMixin
 from import_export.formats import base_formats
 
 from common.adminmixins import ScopedAdminMixin
+from common.uploads import upload_refused_message
 from institutions.admin import InstitutionAdmin
 from institutions.models import Institution, RegistryImport
 
@@ -76,7 +77,11 @@ class InstitutionRegistryAdmin(ExportMixin, InstitutionAdmin):
         visible = RegistryImport.objects.for_user(request.user)
         if request.method == "POST":
             form = RegistryUploadForm(request.POST, request.FILES)
-            if form.is_valid():
+            refused = upload_refused_message(request, "file")
+            if refused:
+                form.errors.clear()
+                form.add_error("file", refused)
+            elif form.is_valid():
                 upload = form.cleaned_data["file"]
                 record = registry_import(file=upload, filename=upload.name, user=request.user)
                 if record.succeeded:

@@ -11,9 +11,9 @@ from datetime import date
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from accounts.scoping import ScopedQuerySet
+from common.audit import audited_history
 
 from .validators import validate_certificate_number
 
@@ -64,7 +64,7 @@ class Certificate(models.Model):
     verified_at = models.DateTimeField(
         _("commitment verified at"), null=True, blank=True,
         help_text=_("Notify-and-commit permits must be verified later (seed 000 §17)."))
-    history = HistoricalRecords(m2m_fields=[fields])
+    history = audited_history(m2m_fields=[fields])
 
     objects = CertificateQuerySet.as_manager()
 
@@ -115,6 +115,7 @@ class TestReportNumber(models.Model):
                                     related_name="report_numbers", verbose_name=_("certificate"))
     issued_on = models.DateField(_("issued on"))
     registered_at = models.DateTimeField(_("registered at"), auto_now_add=True)
+    history = audited_history()
 
     objects = TestReportNumberQuerySet.as_manager()
 

@@ -11,6 +11,8 @@ from datetime import date, datetime
 from django.db import transaction
 from django.utils import timezone
 
+from common.audit import acts
+
 from .models import Certificate, CertificateStatus, PermitMode
 
 EXPIRE_BATCH = 500
@@ -40,6 +42,7 @@ def certificates_expire(*, today: date) -> int:
             return changed
 
 
+@acts
 def certificates_verify(*, certificates, user, now: datetime | None = None) -> int:
     """Record that the commitments of these notify-and-commit certificates were verified.
 

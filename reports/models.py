@@ -10,6 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from accounts.scoping import ScopedQuerySet
+from common.audit import audited_history
 
 
 class ReportKind(models.TextChoices):
@@ -50,6 +51,7 @@ class Report(models.Model):
     created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    history = audited_history(excluded_fields=["error"])
 
     objects = ReportQuerySet.as_manager()
 

@@ -4,6 +4,10 @@ Both take a computed :class:`reports.statistics.StatisticsTable` and return the 
 neither touches the database. Text is translated in the active language (the caller activates
 the report's language). The PDF embeds subsets of the Noto CJK fonts (Debian ``fonts-noto-cjk``),
 so it reads the same on a machine without Chinese fonts.
+
+Every text cell of the workbook goes through :func:`common.spreadsheets.formula_neutralise`
+(OWASP "CSV Injection"): names of plans, authorities and testing fields come from users, and
+openpyxl stores a text starting with ``=`` as a formula; counts stay numbers.
 """
 
 from __future__ import annotations
@@ -19,6 +23,8 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+
+from common.spreadsheets import formula_neutralise
 
 from .statistics import OFFICIAL_TITLE, StatisticsTable
 
@@ -96,7 +102,7 @@ def statistics_xlsx(table: StatisticsTable) -> bytes:
     ncols = len(headings)
     last = get_column_letter(ncols)
 
-    ws["A1"] = OFFICIAL_TITLE
+    ws["A1"] = formula_neutralise(OFFICIAL_TITLE)
     ws["A1"].font = Font(bold=True, size=16)
     ws["A1"].alignment = Alignment(horizontal="center")
     ws.merge_cells(f"A1:{last}1")
@@ -106,12 +112,12 @@ def statistics_xlsx(table: StatisticsTable) -> bytes:
         (_("Generated at"), _generated_at(table)),
     ]
     for i, (label, value) in enumerate(meta, start=2):
-        ws.cell(row=i, column=1, value=f"{label}: {value}")
+        ws.cell(row=i, column=1, value=formula_neutralise(f"{label}: {value}"))
         ws.merge_cells(start_row=i, start_column=1, end_row=i, end_column=ncols)
 
     header_row = 6
     for col, heading in enumerate(headings, start=1):
-        cell = ws.cell(row=header_row, column=col, value=heading)
+        cell = ws.cell(row=header_row, column=col, value=formula_neutralise(heading))
         cell.font = Font(bold=True)
         cell.fill = _HEADER_FILL
         cell.border = _BORDER
@@ -145,7 +151,7 @@ def statistics_xlsx(table: StatisticsTable) -> bytes:
 
 def _xlsx_row(ws, row_no: int, values: list, *, bold: bool) -> None:
     for col, value in enumerate(values, start=1):
-        cell = ws.cell(row=row_no, column=col, value=value)
+        cell = ws.cell(row=row_no, column=col, value=formula_neutralise(value))
         cell.border = _BORDER
         if bold:
             cell.font = Font(bold=True)

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from common.audit import acts
 from inspections.models import SpotCheckPlan
 
 from .models import Report, ReportKind, ReportStatus
@@ -50,6 +51,7 @@ def report_requester_check(user) -> None:
         raise PermissionDenied(_("Your account is not attached to an authority."))
 
 
+@acts
 @transaction.atomic
 def report_request(*, plan: SpotCheckPlan, user,
                    kind: str = ReportKind.INSPECTION_STATISTICS) -> Report:

@@ -25,6 +25,10 @@ login form as the demo accounts (``admin``, ``samr``, ``inspector``, ``instituti
     10-correction.png           a corrected result's task page: the revisions, old one superseded
     11-public-correction.png    the public page's row of the corrected result (更正)
     12-replacements.png         the public replacement chain: reason, evidence, requester, approver
+    13-open-data.png            the open-data API's documentation (Swagger UI from static files)
+    14-audit-log.png            the audit log: changes, logins and failures with address and source
+
+``--only 13,14`` takes only those shots.
 
 Desktop shots are 1280 px wide; long pages are cut at 2,200 px. It drives Debian's Chromium
 (``/usr/bin/chromium``, ``--chromium``) through Playwright and never downloads a browser. The UI
@@ -157,12 +161,15 @@ class Shooter:
         return self.contexts[key].new_page()
 
     def shoot(self, name: str, path: str, username: str | None = None, *,
-              full_page: bool = True, phone: bool = False) -> Path:
+              full_page: bool = True, phone: bool = False, wait: str | None = None) -> Path:
         page = self.page(username, phone=phone)
-        response = page.goto(self.prefix + path, wait_until="networkidle")
+        prefix = "" if path.startswith("/api/") else self.prefix
+        response = page.goto(prefix + path, wait_until="networkidle")
         if response is None or response.status != 200:
             raise SystemExit(f"{path} as {username or 'the public'}: HTTP "
                              f"{response.status if response else '?'}")
+        if wait:
+            page.wait_for_selector(wait)
         page.evaluate("document.fonts.ready")
         target = self.out / name
         if full_page:
@@ -194,25 +201,42 @@ class Shooter:
             context.close()
 
 
-def shots_take(shooter: Shooter, t: dict) -> None:
+def shots_list(t: dict) -> list[tuple]:
+    """``(number, method name, arguments…)`` of every shot."""
     plan, draw = t["plan"], t["draw"]
-    shooter.shoot("01-home.png", "/", "samr", full_page=False)
-    shooter.shoot("02-public-plan.png", f"/inspections/public/plans/{plan}/")
-    shooter.shoot("03-certificate-check.png",
-                  f"/qualifications/certificates/check/?number={t['certificate']}")
-    shooter.shoot("04-plan-manage.png", f"/inspections/plans/{plan}/", "samr")
-    shooter.shoot("05-institution-portal.png", "/inspections/portal/", "institution",
-                  full_page=False)
-    shooter.shoot("06-reports.png", "/reports/", "samr")
-    shooter.shoot("07-inspector-phone.png", "/inspections/tasks/mine/", "inspector",
-                  full_page=False, phone=True)
-    shooter.shoot("08-verify.png", f"/inspections/public/draws/{draw}/verify/")
-    shooter.shoot("09-review.png", "/inspections/review/", "samr-review", full_page=False)
-    shooter.shoot("10-correction.png", f"/inspections/tasks/{t['corrected_task']}/result/", "samr")
-    shooter.shoot_element("11-public-correction.png", f"/inspections/public/plans/{plan}/",
-                          "#results tr:has(.badge.corrected)")
-    shooter.shoot_element("12-replacements.png", f"/inspections/public/plans/{plan}/",
-                          "#replacement-chain")
+    return [
+        (1, "shoot", "01-home.png", "/", "samr", {"full_page": False}),
+        (2, "shoot", "02-public-plan.png", f"/inspections/public/plans/{plan}/"),
+        (3, "shoot", "03-certificate-check.png",
+         f"/qualifications/certificates/check/?number={t['certificate']}"),
+        (4, "shoot", "04-plan-manage.png", f"/inspections/plans/{plan}/", "samr"),
+        (5, "shoot", "05-institution-portal.png", "/inspections/portal/", "institution",
+         {"full_page": False}),
+        (6, "shoot", "06-reports.png", "/reports/", "samr"),
+        (7, "shoot", "07-inspector-phone.png", "/inspections/tasks/mine/", "inspector",
+         {"full_page": False, "phone": True}),
+        (8, "shoot", "08-verify.png", f"/inspections/public/draws/{draw}/verify/"),
+        (9, "shoot", "09-review.png", "/inspections/review/", "samr-review",
+         {"full_page": False}),
+        (10, "shoot", "10-correction.png", f"/inspections/tasks/{t['corrected_task']}/result/",
+         "samr"),
+        (11, "shoot_element", "11-public-correction.png", f"/inspections/public/plans/{plan}/",
+         "#results tr:has(.badge.corrected)"),
+        (12, "shoot_element", "12-replacements.png", f"/inspections/public/plans/{plan}/",
+         "#replacement-chain"),
+        (13, "shoot", "13-open-data.png", "/api/docs/", None, {"full_page": False,
+                                                                "wait": ".opblock"}),
+        (14, "shoot", "14-audit-log.png", "/admin/common/auditevent/", "admin",
+         {"full_page": False}),
+    ]
+
+
+def shots_take(shooter: Shooter, t: dict, only: set[int] | None = None) -> None:
+    for number, method, *args in shots_list(t):
+        if only and number not in only:
+            continue
+        options = args.pop() if isinstance(args[-1], dict) else {}
+        getattr(shooter, method)(*args, **options)
 
 
 def main() -> None:
@@ -222,7 +246,9 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=0, help="runserver port (default: a free one)")
     parser.add_argument("--chromium", default="/usr/bin/chromium")
     parser.add_argument("--language", default="zh-hans", choices=["zh-hans", "en"])
+    parser.add_argument("--only", default="", help="comma-separated shot numbers, e.g. 13,14")
     args = parser.parse_args()
+    only = {int(n) for n in args.only.split(",") if n.strip()}
     if not Path(args.chromium).exists():
         raise SystemExit(f"{args.chromium} not found (Debian: apt-get install chromium)")
     from playwright.sync_api import sync_playwright
@@ -246,7 +272,7 @@ def main() -> None:
                                                  args=CHROMIUM_ARGS)
             shooter = Shooter(browser, base_url, args.out, args.language)
             try:
-                shots_take(shooter, targets)
+                shots_take(shooter, targets, only)
             finally:
                 shooter.close()
                 browser.close()

@@ -8,9 +8,9 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from accounts.scoping import ScopedQuerySet
+from common.audit import audited_history
 
 
 class Department(models.TextChoices):
@@ -63,7 +63,7 @@ class Authority(models.Model):
     region = models.ForeignKey("institutions.Region", null=True, blank=True,
                                on_delete=models.PROTECT, related_name="authorities",
                                verbose_name=_("region"))
-    history = HistoricalRecords()
+    history = audited_history()
 
     objects = AuthorityQuerySet.as_manager()
 
@@ -107,7 +107,7 @@ class Inspector(models.Model):
         related_name="former_employees", verbose_name=_("former employer"))
     employed_until = models.DateField(_("employed there until"), null=True, blank=True)
     active = models.BooleanField(_("active"), default=True)
-    history = HistoricalRecords(m2m_fields=[fields])
+    history = audited_history(m2m_fields=[fields])
 
     objects = InspectorQuerySet.as_manager()
 
@@ -148,7 +148,7 @@ class Recusal(models.Model):
                             default=RecusalKind.DECLARED_TIE)
     reason = models.CharField(_("reason"), max_length=200)
     declared_at = models.DateTimeField(_("declared at"), auto_now_add=True)
-    history = HistoricalRecords()
+    history = audited_history()
 
     objects = RecusalQuerySet.as_manager()
 

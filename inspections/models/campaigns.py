@@ -10,18 +10,19 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from accounts.scoping import ScopedQuerySet
+from common.audit import audited_history
 
 
 class CampaignQuerySet(ScopedQuerySet):
     """Campaigns ``user`` may see.
 
     Admin and regulators: campaigns of the plans they see (``SpotCheckPlan.objects.for_user``)
-    and campaigns without a plan. Institution users: every campaign whose plan is published
-    (seed 002 §四 asks all national-level institutions to self-inspect, drawn or not) or that
-    has no plan. Anyone else: none.
+    and campaigns without a plan. Institution users: the campaigns without a plan and those of
+    a published plan whose region contains the institution's (seed 002 §四 asks every
+    institution within the plan's reach to self-inspect, drawn or not: a national plan reaches
+    the whole country, a provincial one its province). Anyone else: none.
     """
 
     def for_regulator(self, user, prefix: str) -> CampaignQuerySet:
@@ -33,7 +34,11 @@ class CampaignQuerySet(ScopedQuerySet):
     def for_institution(self, user) -> CampaignQuerySet:
         from .plans import PlanStatus
 
-        return self.filter(Q(plan__isnull=True) | ~Q(plan__status=PlanStatus.DRAFT))
+        code = user.institution.region_id or ""
+        reach = {"000000", code[:2] + "0000", code[:4] + "00", code}
+        return self.filter(Q(plan__isnull=True) | (
+            ~Q(plan__status=PlanStatus.DRAFT)
+            & (Q(plan__region__isnull=True) | Q(plan__region_id__in=reach))))
 
     def writable_by(self, user) -> CampaignQuerySet:
         """A campaign of a plan is changed by the plan's organizer only; one without a plan by
@@ -56,7 +61,7 @@ class SelfInspectionCampaign(models.Model):
     due = models.DateField(_("due"))
     focus_items = models.JSONField(_("focus items"), default=list)
     pledge_text = models.TextField(_("pledge text"))
-    history = HistoricalRecords()
+    history = audited_history()
 
     objects = CampaignQuerySet.as_manager()
 
@@ -111,7 +116,7 @@ class SelfInspectionSubmission(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
                                    related_name="+", verbose_name=_("updated by"))
-    history = HistoricalRecords()
+    history = audited_history()
 
     objects = SubmissionQuerySet.as_manager()
 
@@ -138,6 +143,7 @@ class IntegrityPledge(models.Model):
     signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                   related_name="+", verbose_name=_("signed by account"))
     pledge_text = models.TextField(_("pledge text as signed"))
+    history = audited_history()
 
     objects = SubmissionQuerySet.as_manager()
 

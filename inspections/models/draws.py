@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.scoping import ScopedQuerySet
+from common.audit import audited_history
 
 
 class DrawKind(models.TextChoices):
@@ -102,6 +103,11 @@ class Draw(models.Model):
                                     verbose_name=_("run by"))
     created_at = models.DateTimeField(_("committed at"), default=timezone.now)
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+    run_requested_at = models.DateTimeField(_("run requested at"), null=True, blank=True)
+    run_requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                         on_delete=models.PROTECT, related_name="+",
+                                         verbose_name=_("run requested by"))
+    history = audited_history(excluded_fields=["pool", "inspector_pool"])
 
     objects = DrawQuerySet.as_manager()
 
@@ -152,6 +158,7 @@ class DrawSelection(models.Model):
     stratum = models.CharField(_("stratum"), max_length=32)
     rank = models.PositiveIntegerField(_("rank in stratum"))
     key = models.CharField(_("key"), max_length=64)
+    history = audited_history()
 
     objects = DrawSelectionQuerySet.as_manager()
 

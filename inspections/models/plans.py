@@ -14,9 +14,9 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from accounts.scoping import ScopedQuerySet, ancestor_codes
+from common.audit import audited_history
 from inspections.drawing.algorithm import CLASSES
 
 from .authorities import Authority, Department
@@ -30,7 +30,7 @@ class CheckItem(models.Model):
     legal_basis = models.TextField(_("legal basis"))
     subject = models.CharField(_("checked by"), max_length=100)
     method = models.CharField(_("method"), max_length=100)
-    history = HistoricalRecords()
+    history = audited_history()
 
     class Meta:
         verbose_name = _("check item")
@@ -229,7 +229,7 @@ class SpotCheckPlan(models.Model):
                                              default=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")
-    history = HistoricalRecords(m2m_fields=[fields, participating_authorities])
+    history = audited_history(m2m_fields=[fields, participating_authorities])
 
     objects = SpotCheckPlanQuerySet.as_manager()
 
@@ -261,7 +261,7 @@ class PlanQuota(models.Model):
     lead_department = models.CharField(_("lead department"), max_length=24,
                                        choices=Department.choices, blank=True)
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
-    history = HistoricalRecords()
+    history = audited_history()
 
     objects = PlanQuotaQuerySet.as_manager()
 

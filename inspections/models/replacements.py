@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.scoping import ScopedQuerySet
+from common.audit import audited_history
 
 
 class ReplacementReason(models.TextChoices):
@@ -97,6 +98,7 @@ class ReplacementRequest(models.Model):
     draw = models.OneToOneField("inspections.Draw", null=True, blank=True,
                                 on_delete=models.PROTECT, related_name="replacement_request",
                                 verbose_name=_("supplementary draw"))
+    history = audited_history()
 
     objects = ReplacementRequestQuerySet.as_manager()
 

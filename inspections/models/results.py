@@ -23,9 +23,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from accounts.scoping import ScopedQuerySet
+from common.audit import audited_history
 
 
 class ResultCategory(models.TextChoices):
@@ -141,7 +141,7 @@ class InspectionResult(models.Model):
                                      verbose_name=_("published by"))
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     superseded_at = models.DateTimeField(_("superseded at"), null=True, blank=True)
-    history = HistoricalRecords()
+    history = audited_history()
 
     objects = InspectionResultQuerySet.as_manager()
 
@@ -210,7 +210,7 @@ class RectificationOrder(models.Model):
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     withdrawal_reason = models.TextField(_("reason for the withdrawal"), blank=True)
     issued_at = models.DateTimeField(_("issued at"), default=timezone.now)
-    history = HistoricalRecords()
+    history = audited_history()
 
     objects = RectificationOrderQuerySet.as_manager()
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from accounts.scoping import ScopedQuerySet
+from common.audit import audited_history
 
 
 class InspectionMode(models.TextChoices):
@@ -55,7 +55,7 @@ class InspectionTask(models.Model):
     status = models.CharField(_("status"), max_length=16, choices=TaskStatus.choices,
                               default=TaskStatus.ASSIGNED, db_index=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    history = HistoricalRecords()
+    history = audited_history()
 
     objects = InspectionTaskQuerySet.as_manager()
 
@@ -90,6 +90,7 @@ class TaskAssignment(models.Model):
     fallback_reason = models.CharField(_("fallback reason"), max_length=200, blank=True)
     active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    history = audited_history()
 
     objects = TaskAssignmentQuerySet.as_manager()
 

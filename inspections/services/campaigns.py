@@ -12,6 +12,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common.audit import acts
+
 from ..models import (
     IntegrityPledge,
     PlanStatus,
@@ -56,6 +58,7 @@ def _answers_clean(*, campaign: SelfInspectionCampaign, answers: list[dict],
     return clean
 
 
+@acts
 @transaction.atomic
 def self_inspection_save(*, campaign: SelfInspectionCampaign, institution,
                          answers: list[dict], user, submit: bool) -> SelfInspectionSubmission:
@@ -93,6 +96,7 @@ def self_inspection_save(*, campaign: SelfInspectionCampaign, institution,
     return submission
 
 
+@acts
 @transaction.atomic
 def pledge_sign(*, campaign: SelfInspectionCampaign, institution, signatory_name: str,
                 signatory_title: str, user) -> IntegrityPledge:

@@ -31,6 +31,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common.audit import acts, audited_bulk_create
 from common.gcpause import gc_paused
 from common.ledger import canonical_json, sha256_hex
 from inspections.drawing import algorithm as alg
@@ -119,6 +120,7 @@ def _new_seed() -> tuple[str, str]:
     return server_seed, alg.commitment_of(server_seed)
 
 
+@acts
 @gc_paused()
 def draw_commit(*, plan: SpotCheckPlan, user, sources: list[dict],
                 now: dt.datetime | None = None) -> Draw:
@@ -244,7 +246,7 @@ def draw_execute(*, draw_id: int, values: list[str], user_id: int | None,
         draw.result = {"institutions": chosen, "teams": teams, "problems": problems}
         draw.status = DrawStatus.FAILED if problems else DrawStatus.COMPLETED
         if not problems:
-            _record(draw, chosen, teams, by_code)
+            _record(draw, chosen, teams, by_code, user)
         draw.save(update_fields=["external_values", "external_value", "seed", "executed_by",
                                  "completed_at", "result", "status"])
         ledger_append(kind=LedgerKind.DRAW_RUN, plan=draw.plan, at=at, payload={
@@ -255,8 +257,9 @@ def draw_execute(*, draw_id: int, values: list[str], user_id: int | None,
     return draw
 
 
-def _record(draw: Draw, chosen: list[dict], teams: list[dict], by_code) -> None:
-    """Write selections, tasks and team members of a successful draw."""
+def _record(draw: Draw, chosen: list[dict], teams: list[dict], by_code, user) -> None:
+    """Write selections, tasks and team members of a successful draw, each with its history
+    and audit event (``common.audit.audited_bulk_create``)."""
     plan = draw.plan
     inst_ids = dict(Institution.objects.filter(uscc__in=[c["code"] for c in chosen])
                     .values_list("uscc", "id"))
@@ -267,36 +270,58 @@ def _record(draw: Draw, chosen: list[dict], teams: list[dict], by_code) -> None:
     if draw.kind == DrawKind.SUPPLEMENTARY_INSPECTOR:
         _record_inspector_replacement(draw, teams, ins_ids)
         return
-    DrawSelection.objects.bulk_create([
+    audited_bulk_create([
         DrawSelection(draw=draw, institution_id=inst_ids[c["code"]], stratum=c["stratum"],
-                      rank=c["rank"], key=c["key"]) for c in chosen])
-    tasks = InspectionTask.objects.bulk_create([
+                      rank=c["rank"], key=c["key"]) for c in chosen], DrawSelection, user=user)
+    tasks = audited_bulk_create([
         InspectionTask(plan=plan, institution_id=inst_ids[c["code"]], draw=draw,
                        stratum=c["stratum"], field_id=field_ids.get(by_code[c["code"]].field),
-                       deadline=plan.period_end) for c in chosen])
+                       deadline=plan.period_end) for c in chosen], InspectionTask, user=user)
     task_by_code = {c["code"]: t for c, t in zip(chosen, tasks, strict=True)}
     if draw.kind == DrawKind.SUPPLEMENTARY_INSTITUTION:
-        replaced = draw.parameters["replaces"]
-        InspectionTask.objects.filter(pk=replaced["task"]).update(status=TaskStatus.REPLACED)
-        TaskAssignment.objects.filter(task_id=replaced["task"]).update(active=False)
-    TaskAssignment.objects.bulk_create([
+        replaced = InspectionTask.objects.get(pk=draw.parameters["replaces"]["task"])
+        replaced.status = TaskStatus.REPLACED
+        replaced.save(update_fields=["status"])
+        for member in TaskAssignment.objects.filter(task=replaced, active=True):
+            member.active = False
+            member.save(update_fields=["active"])
+    audited_bulk_create([
         TaskAssignment(task=task_by_code[t["institution"]], inspector_id=ins_ids[m["code"]],
                        draw=draw, is_leader=m["leader"], matched_field=m["matched_field"],
                        fallback_reason=m["fallback"])
-        for t in teams for m in t["members"]])
+        for t in teams for m in t["members"]], TaskAssignment, user=user)
     if draw.kind == DrawKind.INSTITUTIONS:
-        SpotCheckPlan.objects.filter(pk=plan.pk).update(status=PlanStatus.DRAWN)
+        plan.status = PlanStatus.DRAWN
+        plan.save(update_fields=["status"])
 
 
 def _record_inspector_replacement(draw: Draw, teams: list[dict], ins_ids) -> None:
     replaced = draw.parameters["replaces"]
     old = TaskAssignment.objects.get(pk=replaced["assignment"])
-    TaskAssignment.objects.filter(pk=old.pk).update(active=False, is_leader=False)
+    leader = old.is_leader
+    old.active, old.is_leader = False, False
+    old.save(update_fields=["active", "is_leader"])
     (member,) = teams[0]["members"]
     TaskAssignment.objects.create(
         task_id=old.task_id, inspector_id=ins_ids[member["code"]], draw=draw,
-        is_leader=old.is_leader, matched_field=member["matched_field"],
+        is_leader=leader, matched_field=member["matched_field"],
         fallback_reason=member["fallback"])
+
+
+def draw_run_claim(draw: Draw, user, *, now: dt.datetime | None = None) -> bool:
+    """Mark ``draw`` as being run by ``user``, atomically: ``True`` for the first request,
+    ``False`` when a run was already requested or the draw has run (a single UPDATE with the
+    condition, so of concurrent requests exactly one gets ``True``)."""
+    return Draw.objects.filter(pk=draw.pk, status=DrawStatus.COMMITTED,
+                               run_requested_at__isnull=True).update(
+        run_requested_at=now or timezone.now(), run_requested_by=user) == 1
+
+
+def draw_run_release(draw_id: int) -> None:
+    """Undo a claim after a run that did not happen (refused, or failed), so it can be asked
+    for again."""
+    Draw.objects.filter(pk=draw_id, status=DrawStatus.COMMITTED).update(
+        run_requested_at=None, run_requested_by=None)
 
 
 def draw_run_refusal(draw: Draw, user, *, now: dt.datetime | None = None) -> str | None:
@@ -304,6 +329,9 @@ def draw_run_refusal(draw: Draw, user, *, now: dt.datetime | None = None) -> str
     page shows it instead of the run form)."""
     if draw.status != DrawStatus.COMMITTED:
         return _("This draw has already run.")
+    if draw.run_requested_at is not None:
+        return _("This draw is being run (started %(time)s); it is recorded in a moment.") % {
+            "time": timezone.localtime(draw.run_requested_at).strftime("%Y-%m-%d %H:%M:%S")}
     if not plan_can_manage(user, draw.plan):
         return _("Only a regulator of the organizing authority may run the draw.")
     if draw.external_known_at and (now or timezone.now()) < draw.external_known_at:

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.scoping import region_code_prefix, within
+from common.audit import acts
 from common.ledger import canonical_json, sha256_hex
 from inspections.drawing import algorithm as alg
 from institutions.models import TestingField
@@ -61,6 +62,7 @@ def rules_digest(parameters: dict) -> str:
     return sha256_hex(canonical_json(parameters))
 
 
+@acts
 @transaction.atomic
 def plan_publish(*, plan: SpotCheckPlan, user, now=None) -> SpotCheckPlan:
     """Publish a draft plan (一公开): from now on its quotas, weights and rules are public, and

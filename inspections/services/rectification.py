@@ -14,10 +14,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.scoping import Audience, audience_of
+from common.audit import acts
 
 from ..models import RectificationOrder, RectificationStatus
 
 
+@acts
 @transaction.atomic
 def rectification_respond(*, order: RectificationOrder, response: str, user,
                           now: dt.datetime | None = None) -> RectificationOrder:
@@ -44,6 +46,7 @@ def rectification_respond(*, order: RectificationOrder, response: str, user,
     return order
 
 
+@acts
 @transaction.atomic
 def rectification_accept(*, order: RectificationOrder, user,
                          now: dt.datetime | None = None) -> RectificationOrder:

@@ -22,6 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common.audit import acts
 from common.gcpause import gc_paused
 from inspections.drawing import algorithm as alg
 
@@ -62,6 +63,7 @@ def _refuse_if_inspected(task: InspectionTask) -> None:
             "This task has a recorded result: its institution and team are not replaced.")})
 
 
+@acts
 @transaction.atomic
 def replacement_request_create(*, task: InspectionTask, kind: str, reason: str, evidence: str,
                                user, assignment: TaskAssignment | None = None,
@@ -115,6 +117,7 @@ def replacement_request_create(*, task: InspectionTask, kind: str, reason: str, 
     return request
 
 
+@acts
 @gc_paused()
 def replacement_decide(*, request: ReplacementRequest, approve: bool, user, note: str = "",
                        sources: list[dict] | None = None,

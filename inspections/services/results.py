@@ -16,6 +16,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common.audit import acts
+
 from ..models import (
     FollowUpMeasure,
     InspectionResult,
@@ -97,6 +99,7 @@ def _validated(values: dict, today: dt.date | None = None) -> dict:
     return _content(**values)
 
 
+@acts
 @transaction.atomic
 def result_record(*, task: InspectionTask, category: str, follow_up: str, findings: str,
                   checked_on: dt.date, user, rectification_deadline: dt.date | None = None,
@@ -138,6 +141,7 @@ def result_record(*, task: InspectionTask, category: str, follow_up: str, findin
     return result
 
 
+@acts
 @transaction.atomic
 def result_update(*, result: InspectionResult, user, submit: bool = False,
                   now: dt.datetime | None = None, **values) -> InspectionResult:
@@ -169,6 +173,7 @@ def result_update(*, result: InspectionResult, user, submit: bool = False,
     return result
 
 
+@acts
 @transaction.atomic
 def result_submit(*, result: InspectionResult, user,
                   now: dt.datetime | None = None) -> InspectionResult:
@@ -188,6 +193,7 @@ def result_submit(*, result: InspectionResult, user,
     return result
 
 
+@acts
 @transaction.atomic
 def result_correct(*, result: InspectionResult, reason: str, user, submit: bool = False,
                    now: dt.datetime | None = None, **values) -> InspectionResult:

@@ -25,6 +25,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common.audit import acts
+
 from ..models import (
     FollowUpMeasure,
     InspectionResult,
@@ -59,6 +61,7 @@ def _locked_for_review(result: InspectionResult, user) -> InspectionResult:
     return result
 
 
+@acts
 @transaction.atomic
 def result_return(*, result: InspectionResult, user, note: str,
                   now: dt.datetime | None = None) -> InspectionResult:
@@ -76,6 +79,7 @@ def result_return(*, result: InspectionResult, user, note: str,
     return result
 
 
+@acts
 @transaction.atomic
 def result_approve(*, result: InspectionResult, user, note: str = "",
                    now: dt.datetime | None = None) -> InspectionResult:
@@ -141,6 +145,7 @@ def result_public_fields(result: InspectionResult) -> dict:
             "findings_digest": findings_digest(result.findings)}
 
 
+@acts
 @transaction.atomic
 def results_publish(*, plan: SpotCheckPlan, user, result_ids: list[int],
                     now: dt.datetime | None = None) -> int:

@@ -31,7 +31,7 @@ from ..models import (
     TaskStatus,
 )
 from ..services.draw_display import draws_for_display
-from ..services.draws import draw_commit, draw_run_refusal, values_clean
+from ..services.draws import draw_commit, draw_run_claim, draw_run_refusal, values_clean
 from ..services.plans import plan_can_manage, plan_publish
 from ..tasks import draw_run_task
 
@@ -159,6 +159,10 @@ def draw_run_view(request, pk: int):
         form_data(form)
         values, user_id = form.values(), request.user.pk
         values_clean(draw, values)
+        if not draw_run_claim(draw, request.user):
+            raise ValidationError({"draw": _(
+                "This draw is already being run or has run: the values you entered were not "
+                "used. Reload the page to see it.")})
         transaction.on_commit(lambda: draw_run_task.delay(draw.pk, values, user_id))
         return _("The draw has been started.")
     return act(request, draw.plan_id, action)

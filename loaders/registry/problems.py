@@ -2,10 +2,26 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 #: How many problems a report keeps (the lowest row numbers); all are counted.
 REPORT_LIMIT = 200
+
+#: Characters no stored text may hold: Unicode category Cc (U+0000–U+001F, U+007F–U+009F)
+#: except TAB, LF and CR, and the UTF-16 surrogates (Cs), which no UTF-8 text (PostgreSQL)
+#: can hold. A NUL makes PostgreSQL refuse the whole statement.
+UNSAFE_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def text_safe(text: str) -> str:
+    """``text`` with each :data:`UNSAFE_CHARACTERS` character replaced by U+FFFD."""
+    return UNSAFE_CHARACTERS.sub("\ufffd", text)
+
+
+class RegistryFileError(Exception):
+    """The file cannot be read as a registry sheet. ``str(error)`` is a translated message,
+    reported as a problem of the whole file (row and column ``None``)."""
 
 
 @dataclass
@@ -14,7 +30,9 @@ class Problems:
 
     ``row`` is the spreadsheet row number (header = 1), ``None`` for a problem of the whole file;
     ``column`` the Chinese header, ``None`` if the problem is not about one column. Keeps the
-    ``limit`` problems with the lowest row numbers (file problems first), counts all.
+    ``limit`` problems with the lowest row numbers (file problems first), counts all. Column
+    and message are kept with :func:`text_safe`, so a report quoting a hostile cell can always
+    be stored.
     """
 
     limit: int = REPORT_LIMIT
@@ -23,8 +41,9 @@ class Problems:
 
     def add(self, row: int | None, column: str | None, message: str) -> None:
         self.count += 1
-        self._items.append((row or 0, self.count,
-                            {"row": row, "column": column, "message": str(message)}))
+        self._items.append((row or 0, self.count, {
+            "row": row, "column": None if column is None else text_safe(str(column)),
+            "message": text_safe(str(message))}))
         if len(self._items) > 4 * self.limit:
             self._trim()
 

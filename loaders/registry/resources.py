@@ -5,6 +5,14 @@ imports again unchanged (``registry_import``). The certificate columns show the 
 latest certificate (by issue date). The resource is export-only: the import does not go through
 django-import-export, whose row-by-row ``import_data`` is far too slow for 60,000 rows with
 M2M fields (see ``institutions.registry.service``).
+
+Every exported text cell goes through :func:`common.spreadsheets.formula_neutralise` (OWASP
+"CSV Injection"): a name like ``=HYPERLINK("http://x")`` is written ``'=HYPERLINK("http://x")``,
+in the CSV and in the XLSX (where openpyxl would otherwise store it as a formula); dates stay
+dates. The hook is ``Resource.export_field``, which django-import-export 4 calls for each
+field of each row (``import_export/resources.py``); its own ``IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT``
+is not used: it only drops a leading ``=`` (changing the value, leaving ``+ - @``) and turns
+every cell into text. The import reads the quote back (``validation.value_problem``).
 """
 
 from __future__ import annotations
@@ -12,6 +20,7 @@ from __future__ import annotations
 from django.db.models import Prefetch
 from import_export import fields, resources
 
+from common.spreadsheets import formula_neutralise
 from institutions.models import Institution
 from qualifications.models import Certificate
 
@@ -51,6 +60,10 @@ class InstitutionResource(resources.ModelResource):
                   "permit_mode")
         export_order = fields
         chunk_size = 2000
+
+    def export_field(self, field, instance, **kwargs):
+        """The field's exported value, text neutralised against formula injection."""
+        return formula_neutralise(super().export_field(field, instance, **kwargs))
 
     def filter_export(self, queryset, **kwargs):
         """Load fields and the certificates with the page (no query per row)."""

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from accounts.scoping import region_prefix_for
 from institutions.models import RegistryImport, RegistryImportStatus
 
-from .problems import Problems
+from .problems import Problems, text_safe
 from .reader import RegistryFileError, registry_rows_open
 from .validation import registry_plan_build
 from .writer import registry_plan_write
@@ -35,12 +35,14 @@ def registry_import(*, file, filename: str, user=None) -> RegistryImport:
     inside his authority's region), or ``None`` for the management command (no bound).
 
     All or nothing: if any problem is found (bad header, any invalid cell, a row outside the
-    jurisdiction, a conflict with stored data, an unreadable file) nothing is written and the
-    record has status ``rejected`` and the report; else institutions and certificates are
-    created or updated (upsert by USCC / certificate number) in one transaction and the status
-    is ``succeeded``. Never raises for a bad file; database errors other than a refused write
-    propagate.
+    jurisdiction, a conflict with stored data, an unreadable file, a file beyond the upload
+    limits of ``loaders.registry.limits``) nothing is written and the record has status
+    ``rejected`` and the report; else institutions and certificates are created or updated
+    (upsert by USCC / certificate number) in one transaction and the status is ``succeeded``.
+    Never raises for a bad file (an unexpected failure while reading one is logged and
+    reported as a problem of the file); database errors other than a refused write propagate.
     """
+    filename = text_safe(filename or "")
     record = RegistryImport(file_name=filename[:255], started_at=timezone.now(),
                             uploaded_by=user if user is not None and user.is_authenticated
                             else None)
@@ -57,6 +59,13 @@ def registry_import(*, file, filename: str, user=None) -> RegistryImport:
                 plan = registry_plan_build(rows=rows, problems=problems, prefix=prefix)
         except RegistryFileError as exc:
             problems.add(None, None, str(exc))
+        except DatabaseError:
+            raise
+        except Exception as exc:  # a bad file must never end in a server error
+            logger.exception("registry import %s: reading failed", filename)
+            problems.add(None, None, _("The file could not be read (%(error)s); nothing was "
+                                       "imported.") % {"error": exc.__class__.__name__})
+            plan = None
     if plan is not None:
         record.row_count = plan.row_count
     read_seconds = time.perf_counter() - t0

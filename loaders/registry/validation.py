@@ -6,28 +6,47 @@ per GB/T 2260 and present in the Region table; testing fields by their names; a 
 valid after its issue date; a regulator imports only inside his authority's region
 (``accounts.scoping.region_prefix_for``); a USCC and a certificate number appear once per file;
 a certificate number already stored must belong to the row's institution.
+
+Before any of that, every cell of a known column (and every header cell) is checked on its own
+(:func:`value_problem`): a cell over ``REGISTRY_UPLOAD_MAX_CELL_CHARS`` characters, holding a
+control character or a lone surrogate, holding a formula, or whose text looks like one (OWASP
+"CSV Injection": ``= + - @`` first; ``common.spreadsheets``) is a problem of that row and
+column, and the rest of the row is not read. The one exception: in 联系电话 a ``+`` followed by
+digits and spaces ("+86 20 1234 5678") is an international number, not a formula. A quote in
+front of such text, as the export writes it (``'+86 20 1234 5678``), is dropped first, so an
+exported sheet imports again unchanged.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from django.conf import settings
 from django.db.models import F
 from django.utils.translation import gettext as _
+from openpyxl.utils import get_column_letter
 
+from common.spreadsheets import formula_like, formula_quote_strip
 from institutions.models import Institution, Region, RegionLevel, TestingField
 from institutions.validators import uscc_problem
 from qualifications.models import Certificate, PermitMode
 from qualifications.validators import certificate_number_problem
 
 from . import columns as C
-from .problems import Problems
+from .problems import UNSAFE_CHARACTERS, Problems
 from .reader import Row
+from .xlsx import FormulaCell
 
 LOOKUP_CHUNK = 900  # stays under SQLite's bound-parameter limit
 MAX_LENGTHS = {C.NAME: 200, C.CONTACT: 64, C.PHONE: 32, C.ADDRESS: 200, C.AUTHORITY: 64}
+#: Text that needs a closer look: a formula trigger or a quote first (after spaces), or an
+#: unsafe character anywhere. Most cells do not match, and pass with this one search.
+_SUSPECT = re.compile("^\\s*['=+\\-@]|" + UNSAFE_CHARACTERS.pattern)
+#: An international phone number: "+", then digits and spaces only.
+_PHONE_INTERNATIONAL = re.compile(r"\+[0-9][0-9 ]*")
 
 
 @dataclass(slots=True)
@@ -80,6 +99,45 @@ def cell_text(value) -> str:
     return str(value).strip()
 
 
+def value_problem(value, *, max_chars: int, phone: bool = False,
+                  formulas: bool = True) -> tuple[str | None, object]:
+    """What is wrong with one cell on its own, and the value to read from it.
+
+    Returns ``(message, value)``: ``message`` is ``None`` if the cell is fine, else the
+    translated problem; ``value`` is the cell, a text without the export's quote in front of a
+    formula trigger (:func:`common.spreadsheets.formula_quote_strip`). Refused: a
+    :class:`~.xlsx.FormulaCell`; text longer than ``max_chars``; text holding a character of
+    :data:`~.problems.UNSAFE_CHARACTERS` (Unicode Cc other than TAB, LF, CR; a lone surrogate);
+    with ``formulas``, text starting with ``= + - @`` after its spaces, except ``+`` and digits
+    and spaces when ``phone``. Numbers, dates and booleans are always fine.
+    """
+    if isinstance(value, FormulaCell):
+        return _("The cell holds a formula. A registry cell holds a value: copy the cells and "
+                 "paste them as values (Paste Special → Values), then save and upload "
+                 "again."), value
+    if not isinstance(value, str):
+        return None, value
+    if len(value) > max_chars:
+        return _("The cell holds %(n)s characters; a registry cell holds at most %(limit)s.") % {
+            "n": f"{len(value):,}", "limit": f"{max_chars:,}"}, value
+    if not _SUSPECT.search(value):
+        return None, value
+    bad = UNSAFE_CHARACTERS.search(value)
+    if bad:
+        code = ord(bad.group())
+        if 0xD800 <= code <= 0xDFFF:
+            return _("The value contains an invalid character (U+%(code)04X).") % {
+                "code": code}, value
+        return _("The value contains a control character (U+%(code)04X), which a registry "
+                 "cell may not hold.") % {"code": code}, value
+    text = formula_quote_strip(value.strip())
+    if formulas and formula_like(text) and not (phone and _PHONE_INTERNATIONAL.fullmatch(text)):
+        return _("The value starts with “%(char)s” and looks like a formula, which a registry "
+                 "cell may not hold (a spreadsheet would run it). Remove the leading "
+                 "“%(char)s”.") % {"char": text[0]}, value
+    return None, text
+
+
 def headers_check(cells: tuple, problems: Problems) -> dict[str, int] | None:
     """Map each known header to its column index, or report row-1 problems and return None.
 
@@ -124,10 +182,12 @@ def _date(value) -> date | None:
 
 
 class _RowParser:
-    def __init__(self, *, index: dict[str, int], problems: Problems, prefix: str) -> None:
+    def __init__(self, *, index: dict[str, int], problems: Problems, prefix: str,
+                 max_chars: int) -> None:
         self.index = index
         self.problems = problems
         self.prefix = prefix
+        self.max_chars = max_chars
         self.regions = set(Region.objects.values_list("code", flat=True))
         self.fields = dict(TestingField.objects.values_list("name", "pk"))
         self.seen_uscc: dict[str, int] = {}
@@ -167,7 +227,30 @@ class _RowParser:
                                                             "choices": "、".join(choices)})
         return None
 
+    def _guarded(self, row: int, cells: tuple) -> tuple | None:
+        """``cells`` after :func:`value_problem` on each known column, or ``None`` after
+        reporting its problems."""
+        out = None
+        bad = False
+        for column, i in self.index.items():
+            if i >= len(cells) or cells[i] is None:
+                continue
+            problem, value = value_problem(cells[i], max_chars=self.max_chars,
+                                           phone=column == C.PHONE)
+            if problem:
+                self.problems.add(row, column, problem)
+                bad = True
+            elif value is not cells[i]:
+                out = out or list(cells)
+                out[i] = value
+        if bad:
+            return None
+        return cells if out is None else tuple(out)
+
     def parse(self, row: int, cells: tuple) -> RegistryRow | None:
+        cells = self._guarded(row, cells)
+        if cells is None:
+            return None
         before = self.problems.count
         p = self.problems
         name = self._required(row, cells, C.NAME)
@@ -293,24 +376,35 @@ def _stored_check(plan: RegistryPlan, problems: Problems, prefix: str) -> None:
                 "(%(uscc)s).") % {"number": r.cert_number, "uscc": cert.owner_uscc})
 
 
-def registry_plan_build(*, rows: Iterable[Row], problems: Problems,
-                        prefix: str) -> RegistryPlan | None:
+def registry_plan_build(*, rows: Iterable[Row], problems: Problems, prefix: str,
+                        max_cell_chars: int | None = None) -> RegistryPlan | None:
     """Validate all ``rows`` (header first) and load what they touch.
 
-    ``prefix``: the region-code prefix the importer may write (``""`` for all). Returns the plan,
-    or ``None`` when the header row is unusable; every problem goes to ``problems``. Raises
-    :class:`~.reader.RegistryFileError` from the reader.
+    ``prefix``: the region-code prefix the importer may write (``""`` for all);
+    ``max_cell_chars``: the longest cell (default ``REGISTRY_UPLOAD_MAX_CELL_CHARS``). Returns
+    the plan, or ``None`` when the header row is unusable; every problem goes to ``problems``.
+    Raises :class:`~.reader.RegistryFileError` from the reader.
     """
+    max_chars = max_cell_chars or settings.REGISTRY_UPLOAD_MAX_CELL_CHARS
     iterator = iter(rows)
     first = next(iterator, None)
     if first is None or not any(cell_text(c) for c in first[1]):
         problems.add(1, None, _("The first row must hold the column headers; it is empty."))
         return None
+    usable = True
+    for i, cell in enumerate(first[1]):
+        problem, _value = value_problem(cell, max_chars=max_chars, formulas=False)
+        if problem:
+            problems.add(1, None, _("Column %(column)s of the header row: %(problem)s") % {
+                "column": get_column_letter(i + 1), "problem": problem})
+            usable = False
+    if not usable:
+        return None
     index = headers_check(first[1], problems)
     if index is None:
         return None
     plan = RegistryPlan(present=frozenset(index))
-    parser = _RowParser(index=index, problems=problems, prefix=prefix)
+    parser = _RowParser(index=index, problems=problems, prefix=prefix, max_chars=max_chars)
     for number, cells in iterator:
         if not any(c is not None and cell_text(c) for c in cells):
             continue  # blank rows (trailing formatting) are not data

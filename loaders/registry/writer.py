@@ -32,6 +32,7 @@ from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common.audit import audit_history_copied, current_actor
 from institutions.models import Institution, InstitutionStatus
 from qualifications.models import Certificate, CertificateStatus
 
@@ -141,25 +142,31 @@ def _history_orm(*, model, created: list, changed: list, user, when, reason: str
     ``HistoryManager.bulk_history_create`` builds one historical model object per row in
     Python; measured at 60,000 rows it doubles the import time, hence :func:`_history_sql`.
     """
+    actor = current_actor()
     for objs, update in ((created, False), (changed, True)):
         for chunk in _chunks(objs, BATCH):
-            model.history.bulk_history_create(chunk, batch_size=BATCH, update=update,
-                                              default_user=user, default_date=when,
-                                              default_change_reason=reason)
+            model.history.bulk_history_create(
+                chunk, batch_size=BATCH, update=update, default_user=user, default_date=when,
+                default_change_reason=reason,
+                custom_historical_attrs={"ip_address": actor.ip, "source": actor.source})
 
 
 def _history_sql(*, model, created: list, changed: list, user, when, reason: str) -> None:
     """History rows copied in the database: ``INSERT INTO historical… SELECT … FROM model``.
 
     Same columns and values as ``bulk_history_create`` ("+" created, "~" changed, the
-    ``history_date`` ``when``, the user and reason), without building a Python object per row.
+    ``history_date`` ``when``, the user and reason, the actor's address and source), without
+    building a Python object per row.
     """
     history = model.history.model
     qn = connection.ops.quote_name
     columns = [f.column for f in history.tracked_fields]
     meta = history._meta
-    extra = ["history_date", "history_change_reason", "history_type", "history_user"]
-    params_head = [meta.get_field("history_date").get_db_prep_save(when, connection), reason]
+    extra = ["history_date", "history_change_reason", "ip_address", "source", "history_type",
+             "history_user"]
+    actor = current_actor()
+    params_head = [meta.get_field("history_date").get_db_prep_save(when, connection), reason,
+                   actor.ip, actor.source]
     user_id = user.pk if user is not None else None
     target = ", ".join(qn(c) for c in [*columns, *(meta.get_field(f).column for f in extra)])
     select = ", ".join(f"t.{qn(c)}" for c in columns)
@@ -168,7 +175,8 @@ def _history_sql(*, model, created: list, changed: list, user, when, reason: str
         for objs, kind in ((created, "+"), (changed, "~")):
             for chunk in _chunks([o.pk for o in objs], DELETE_CHUNK):
                 cursor.execute(
-                    f"INSERT INTO {qn(meta.db_table)} ({target}) SELECT {select}, %s, %s, %s, %s "
+                    f"INSERT INTO {qn(meta.db_table)} ({target}) SELECT {select}, %s, %s, %s, %s, "
+                    f"%s, %s "
                     f"FROM {qn(model._meta.db_table)} t WHERE t.{pk} IN "
                     f"({', '.join(['%s'] * len(chunk))})",
                     [*params_head, kind, user_id, *chunk])
@@ -201,6 +209,8 @@ def _history_write(*, model, owner_attr: str, created: list, changed: list, user
         return
     writer = _history_sql if mode == "sql" else _history_orm
     writer(model=model, created=created, changed=changed, user=user, when=when, reason=reason)
+    audit_history_copied(model, history_date=when, pks=[o.pk for o in (*created, *changed)],
+                         reason=reason)
     _history_m2m_snapshot(model=model, owner_attr=owner_attr, when=when)
 
 

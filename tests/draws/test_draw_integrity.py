@@ -107,3 +107,30 @@ def test_draw_task_runs_on_a_real_worker(ref, provincial_plan, gd_organizer):
     assert result == {"draw": draw_id, "status": "completed"} == again
     assert InspectionTask.objects.filter(plan=provincial_plan).count() == 7
     assert Draw.objects.get(pk=draw_id).external_value == "12 34 56"
+
+
+def test_of_concurrent_run_requests_one_starts_the_draw_and_the_others_are_told(
+        ref, provincial_plan, gd_organizer):
+    from inspections.services.draws import draw_run_claim, draw_run_refusal
+
+    draw = commit(provincial_plan, gd_organizer)
+    claims = in_threads(*[lambda: draw_run_claim(draw, gd_organizer) for _ in range(10)])
+    assert claims.count(True) == 1 and claims.count(False) == 9
+    draw.refresh_from_db()
+    assert "started" in draw_run_refusal(draw, gd_organizer) or draw.run_requested_at
+
+
+def test_a_second_run_request_is_told_the_draw_is_already_running(
+        ref, provincial_plan, gd_organizer, clock, client_as):
+    draw = commit(provincial_plan, gd_organizer)
+    clock(2)
+    c = client_as(gd_organizer)
+    from inspections.services.draws import draw_run_claim
+
+    assert draw_run_claim(draw, gd_organizer)  # someone else's request is being run
+    r = c.post(f"/inspections/draws/{draw.pk}/run/", {"value_0": "9 9 9"}, follow=True)
+    told = [str(m) for m in r.context["messages"]]
+    draw.refresh_from_db()
+    assert told and all(m.startswith("draw:") for m in told), told
+    assert draw.run_requested_at.strftime("%H:%M") in told[0] or "9 9 9" not in told[0]
+    assert draw.status == DrawStatus.COMMITTED

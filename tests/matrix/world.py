@@ -5,7 +5,8 @@ provincial plan drawn (tasks with teams whose leaders have accounts), a result p
 rectification order, a result waiting for review, a replacement request pending and one approved
 with its supplementary draw committed, a draft plan and a published plan not yet drawn, a
 self-inspection campaign, an institution user, a certificate, a report number, a signatory, a
-recusal, a risk classification, a registry import and a statistics report. ``World.side(code)``
+recusal, a risk classification, a registry import, a statistics report and the organizer's
+second-factor device. ``World.side(code)``
 holds the objects of one province; ``World.users`` the accounts by role name.
 """
 
@@ -14,7 +15,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.core.files.base import ContentFile
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import Role
 from credit.models import RiskClassification
@@ -151,9 +154,13 @@ def side_build(prefix: str) -> tuple[Side, dict]:
         file_name=f"{tag}.xlsx", uploaded_by=organizer, status="succeeded",
         started_at=timezone.now()))
     side.add("user", organizer, inspector, users[f"{tag}_institution"])
-    side.add("report", Report.objects.create(kind="inspection_statistics", plan=plan,
-                                             authority=authority, requested_by=organizer,
-                                             status="done", finished_at=timezone.now()))
+    side.add("totp_device", TOTPDevice.objects.create(user=organizer, name="手机",
+                                                      confirmed=True))
+    report = Report.objects.create(kind="inspection_statistics", plan=plan, authority=authority,
+                                   requested_by=organizer, status="done",
+                                   finished_at=timezone.now())
+    report.xlsx.save(f"{tag}.xlsx", ContentFile(f"{name} statistics".encode()))
+    side.add("report", report)
     return side, users
 
 

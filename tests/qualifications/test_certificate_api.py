@@ -55,15 +55,16 @@ def test_unknown_number_answers_404_status_unknown(client_as, ref):
     assert response.json() == {"status": "unknown", "number": "224407129999"}
 
 
-@pytest.mark.parametrize("number, fragment", [
-    ("12345", "12"),              # "must be 12 digits" (zh: 应为 12 位数字)
-    ("22440712000X", "12"),
-    ("229907120001", "99"),       # no province 99
-    ("224407120000", "0000"),     # serial 0000 is never issued
+@pytest.mark.parametrize("number, fragment, status", [
+    ("12345", "12", 400),              # "must be 12 digits" (zh: 应为 12 位数字)
+    ("22440712000X", "12", 400),
+    ("229907120001", "99", 404),       # 12 digits, but no province 99: cannot exist
+    ("224407120000", "0000", 404),     # serial 0000 is never issued
 ])
-def test_malformed_number_answers_400_naming_the_problem(client_as, ref, number, fragment):
+def test_a_bad_number_names_the_problem(client_as, ref, number, fragment, status):
+    """Not 12 digits (outside the schema): 400; 12 digits that cannot be a number: 404."""
     response = client_as(None).get(URL.format(number))
-    assert response.status_code == 400
+    assert response.status_code == status
     body = response.json()
     assert set(body) == {"status", "number", "error"}
     assert body["status"] == "unknown" and body["number"] == number
