@@ -24,3 +24,18 @@ class AccountsConfig(AppConfig):
         from .middleware import session_stamp
 
         user_logged_in.connect(session_stamp, dispatch_uid="session_stamp")
+
+        # The login itself is an audit event; its last_login write is no change of the account
+        # worth a history row (User's history leaves last_login out).
+        from django.contrib.auth.models import update_last_login
+
+        def last_login_update(sender, user, **kwargs):
+            user.skip_history_when_saving = True
+            try:
+                update_last_login(sender, user, **kwargs)
+            finally:
+                del user.skip_history_when_saving
+
+        user_logged_in.disconnect(update_last_login, dispatch_uid="update_last_login")
+        user_logged_in.connect(last_login_update, dispatch_uid="update_last_login_no_history",
+                               weak=False)

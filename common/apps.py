@@ -1,3 +1,5 @@
+import sys
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -43,3 +45,4 @@ class CommonConfig(AppConfig):
         user_logged_out.connect(logged_out, weak=False, dispatch_uid="audit_logout")
         user_login_failed.connect(login_failed, weak=False, dispatch_uid="audit_login_failed")
         user_locked_out.connect(locked_out, weak=False, dispatch_uid="audit_locked_out")
+        audit.command_source_set(sys.argv)

@@ -43,6 +43,19 @@ _actor: contextvars.ContextVar[Actor] = contextvars.ContextVar(
     "audit_actor", default=Actor())  # noqa: B039 - Actor is frozen (immutable)
 
 
+#: ``manage.py`` commands that serve requests: their changes come from the web, not the command
+SERVING_COMMANDS = ("runserver", "testserver")
+
+
+def command_source_set(argv: list[str]) -> None:
+    """In a ``manage.py`` command (``demo_cycle``, ``import_registry``, ``createsuperuser``, a
+    ``shell``…), make ``command`` the source of what the main thread writes; called once at
+    start-up (``CommonConfig.ready``). A thread started later, the web server's, the Celery
+    worker (``celery`` is not ``manage.py``) and the tests keep their own sources."""
+    if len(argv) > 1 and argv[0].endswith("manage.py") and argv[1] not in SERVING_COMMANDS:
+        _actor.set(Actor(None, None, "command"))
+
+
 def client_ip(request) -> str | None:
     """The client address of ``request``: ``REMOTE_ADDR``, or behind ``TRUSTED_PROXY_COUNT``
     proxies the address the outermost of them saw (the ``TRUSTED_PROXY_COUNT``-th entry of

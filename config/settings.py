@@ -57,9 +57,9 @@ INSTALLED_APPS = [
     "simple_history",
     "import_export",
     "django_celery_beat",
-    "axes",
+    "common.vendor_apps.AxesConfig",  # django-axes, its admin in our languages
     "django_otp",
-    "django_otp.plugins.otp_totp",
+    "common.vendor_apps.TOTPConfig",  # django-otp's TOTP devices, likewise
     "csp",
     "common",
     "accounts",

@@ -1,4 +1,4 @@
-"""Public read-only API: certificate and test-report-number checks (``/api/public/``), and the
+r"""Public read-only API: certificate and test-report-number checks (``/api/public/``), and the
 registry's open data (``/api/v1/institutions/``, ``/api/v1/certificates/``) (seed 000 §十六).
 
 No login, no session (no CSRF, no session query), rate-limited per IP: the checks by

@@ -73,3 +73,25 @@ def test_the_log_is_append_only_and_read_only_in_the_admin(client_as, admin_user
     assert admin.post(f"/admin/common/auditevent/{event.pk}/delete/",
                       {"post": "yes"}).status_code == 403
     assert client_as(regulator).get("/admin/common/auditevent/").status_code == 403
+
+
+def test_the_admin_names_the_record_type_in_the_users_language(client_as, admin_user,
+                                                                regulator):
+    from institutions.models import Region
+
+    Region.objects.get(code="440103").save()  # one change of a region: history and an event
+    body = client_as(admin_user).get("/admin/common/auditevent/",
+                                     {"model": "institutions.region"}).content.decode()
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        name = str(Region._meta.verbose_name)
+    assert name != "administrative region"
+    assert f'<td class="field-record_type">{name}</td>' in body, body[-3000:]
+
+
+def test_the_vendor_admin_pages_speak_chinese(client_as, admin_user):
+    body = client_as(admin_user).get("/admin/").content.decode()
+    for label in ("登录尝试与锁定", "第二重验证设备"):
+        assert label in body
+    assert "TOTP devices" not in body and "Access attempts" not in body

@@ -51,9 +51,13 @@ def test_the_admin_login_is_locked_the_same_way(admin_user):
 
 
 def test_a_success_is_logged_with_its_address(regulator):
+    versions = regulator.history.count()
     client = Client(REMOTE_ADDR="10.3.3.3")
     response = attempt(client, regulator.username, PASSWORD)
     assert response.status_code == 302
+    regulator.refresh_from_db()
+    assert regulator.last_login is not None
+    assert regulator.history.count() == versions  # the login is an event, not an account change
     event = AuditEvent.objects.filter(kind="login").latest("at")
     assert (event.user_id, event.ip_address, event.source) == (regulator.pk, "10.3.3.3", "web")
 

@@ -4,8 +4,14 @@ although the rows are copied in SQL (``loaders/registry/writer.py``, ``common.au
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.urls import reverse
 
 from common.audit import acting_as
@@ -16,6 +22,7 @@ from qualifications.models import Certificate
 from .conftest import run_import, xlsx_bytes
 
 pytestmark = pytest.mark.django_db
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_an_upload_is_audited_with_who_and_from_where(client_as, regulator, gd_rows):
@@ -49,3 +56,22 @@ def test_the_command_path_is_audited_as_a_command(ref, gd_rows):
     assert sorted(set(kinds)) == [("changed", "command"), ("created", "command")]
     assert AuditEvent.objects.filter(model="institutions.institution",
                                      kind="changed").count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a second process on the test DB")
+def test_manage_py_import_registry_is_audited_as_a_command(ref, gd_rows, tmp_path):
+    """The real command line: ``manage.py import_registry FILE`` in its own process."""
+    path = tmp_path / "registry.xlsx"
+    path.write_bytes(xlsx_bytes(gd_rows))
+    s = connection.settings_dict
+    env = {**os.environ, "DATABASE_URL": f"postgres://{s['USER'] or 'postgres'}@"
+                                         f"{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/"
+                                         f"{s['NAME']}"}
+    out = subprocess.run([sys.executable, "manage.py", "import_registry", str(path)], cwd=ROOT,
+                         env=env, capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr[-2000:]
+    events = AuditEvent.objects.filter(model="institutions.institution")
+    assert events.count() == len(gd_rows)
+    assert set(events.values_list("source", flat=True)) == {"command"}
+    assert set(Institution.history.values_list("source", flat=True)) == {"command"}
