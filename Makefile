@@ -5,6 +5,8 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PGURL ?= postgres://postgres@127.0.0.1:5432/tic
 REDIS ?= redis://127.0.0.1:6379
+BROKER_DB ?= 0
+CACHE_DB ?= 1
 
 .PHONY: venv install services demo demo-data serve test lint messages bench
 
@@ -30,7 +32,7 @@ demo: demo-data
 	DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 test: install services
-	DATABASE_URL=$(PGURL) CELERY_BROKER_URL=$(REDIS)/0 REDIS_URL=$(REDIS)/1 \
+	DATABASE_URL=$(PGURL) CELERY_BROKER_URL=$(REDIS)/$(BROKER_DB) REDIS_URL=$(REDIS)/$(CACHE_DB) \
 	  $(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
 lint: venv

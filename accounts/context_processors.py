@@ -60,3 +60,14 @@ def language_switch(request):
     """
     return {"language_switch_next": translate_url(request.get_full_path(),
                                                   settings.LANGUAGE_CODE)}
+
+
+def inbox(request):
+    """Template context ``inbox_unread``: the signed-in user's unread notifications (one
+    indexed count), for the top bar."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"inbox_unread": 0}
+    from .models import Notification
+
+    return {"inbox_unread": Notification.objects.for_user(user).unread().count()}

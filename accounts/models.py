@@ -13,11 +13,13 @@ The public has no account: anonymous requests see only what is published.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from common import clock
 from common.audit import audited_history
 
 from .scoping import ScopedQuerySet
@@ -65,6 +67,9 @@ class User(AbstractUser):
         on_delete=models.PROTECT, related_name="users",
         help_text=_("For institution users: the institution the user acts for."),
     )
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE,
+        help_text=_("The language of the mails the platform sends this user."))
     history = audited_history(excluded_fields=["password", "last_login"])
 
     objects = AccountManager()
@@ -88,3 +93,63 @@ class User(AbstractUser):
     @property
     def is_institution_user(self) -> bool:
         return self.role == Role.INSTITUTION and self.institution_id is not None
+
+
+class NotificationQuerySet(ScopedQuerySet):
+    """A user's inbox: his own notifications, whatever his role (an administrator too: an inbox
+    is personal, not a record of the platform)."""
+
+    def for_user(self, user) -> NotificationQuerySet:
+        if user is None or not user.is_authenticated or not user.is_active:
+            return self.none()
+        return self.filter(recipient_id=user.pk)
+
+    def unread(self) -> NotificationQuerySet:
+        return self.filter(read_at__isnull=True)
+
+
+class Notification(models.Model):
+    """One message of the in-site inbox (and its mail): an event that asks the recipient to act.
+
+    ``kind`` names a registered kind (``accounts.notifications``) whose title and body are
+    rendered in the reader's language from ``params``; ``key`` identifies the event, so the same
+    event never reaches the same person twice (unique per recipient); ``url`` is the page that
+    acts on it (a path without the language prefix).
+    """
+
+    recipient = models.ForeignKey("accounts.User", on_delete=models.CASCADE,
+                                  related_name="notifications", verbose_name=_("recipient"))
+    kind = models.CharField(_("kind"), max_length=48)
+    key = models.CharField(_("event key"), max_length=200)
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
+    url = models.CharField(_("link"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("sent at"), default=clock.now)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("mailed at"), null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["recipient", "key"],
+                                               name="notification_once_per_event")]
+        indexes = [models.Index(fields=["recipient", "read_at"], name="notification_inbox")]
+
+    def __str__(self) -> str:
+        return f"{self.recipient} · {self.kind}"
+
+    @property
+    def title(self) -> str:
+        """The title in the active language."""
+        from .notifications import render
+
+        return render(self.kind, self.params)[0]
+
+    @property
+    def body(self) -> str:
+        """The body in the active language."""
+        from .notifications import render
+
+        return render(self.kind, self.params)[1]

@@ -33,7 +33,7 @@ import re
 from django import forms
 from django.conf import settings
 from django.core.validators import RegexValidator
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import trans_real
 from django_filters import CharFilter, NumberFilter, OrderingFilter, TypedChoiceFilter
@@ -55,6 +55,8 @@ from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.utils.mediatypes import media_type_matches, order_by_precedence
 from rest_framework.views import APIView
+
+from common import clock
 
 from .ratelimits import RateLimitThrottle
 
@@ -228,7 +230,7 @@ class OpenDataListView(RequestLanguageMixin, ListAPIView):
 
     def get_serializer_context(self) -> dict:
         """DRF's context plus ``today`` (local date) for the public statuses."""
-        return {**super().get_serializer_context(), "today": timezone.localdate()}
+        return {**super().get_serializer_context(), "today": clock.today()}
 
 
 @extend_schema_field(OpenApiTypes.BOOL)

@@ -105,6 +105,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.navigation",
                 "accounts.context_processors.language_switch",
+                "accounts.context_processors.inbox",
             ],
         },
     },
@@ -289,6 +290,35 @@ SIMPLE_HISTORY_REVERT_DISABLED = True
 LEDGER_SIGNING_KEY_FILE = Path(env.str("LEDGER_SIGNING_KEY_FILE",
                                        default=str(VAR_DIR / "ledger_ed25519.pem")))
 LEDGER_SIGNING_KEY_CREATE = env.bool("LEDGER_SIGNING_KEY_CREATE", default=True)
+
+# The platform's clock (common.clock): empty for the wall clock; an ISO 8601 moment
+# (``2023-11-25T09:00+08:00``) starts this process's clock there, as the demo server does so
+# that a newcomer acts in the 2023 story's days.
+CLOCK_START = env.str("CLOCK_START", default="")
+if CLOCK_START:
+    import datetime as _dt
+
+    try:
+        _dt.datetime.fromisoformat(CLOCK_START)
+    except ValueError as _exc:
+        raise ImproperlyConfigured(f"CLOCK_START={CLOCK_START!r} is not an ISO 8601 date and "
+                                   "time (e.g. 2023-11-25T09:00+08:00)") from _exc
+
+# Mail of the notifications (accounts.notifications): SMTP when EMAIL_HOST is set, else the
+# console (the message is printed by the worker).
+EMAIL_HOST = env.str("EMAIL_HOST", default="")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = _secret("EMAIL_HOST_PASSWORD", default="") or ""
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+EMAIL_USE_SSL = env.bool("EMAIL_USE_SSL", default=False)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default=(
+    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"))
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="noreply@tic-supervision.invalid")
+#: the site's address in mails (links to the page that acts on a notification)
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 # Where the reference JSON (national plan 2023, self-inspection focus) is read from.
 REFERENCE_DATA_DIR = BASE_DIR / "reference"

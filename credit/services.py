@@ -10,9 +10,9 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common import clock
 from common.audit import acts
 
 from .models import CreditEvent, CreditEventKind
@@ -60,7 +60,7 @@ def credit_events_supersede(*, source_result, by: CreditEvent | None, reason: st
     events = list(CreditEvent.objects.select_for_update().current()
                   .filter(source_result=source_result))
     for event in events:
-        event.superseded_at = at or timezone.now()
+        event.superseded_at = at or clock.now()
         event.superseded_by = by
         event.superseded_reason = reason
         event.save(update_fields=["superseded_at", "superseded_by", "superseded_reason"])

@@ -12,9 +12,9 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db.models import QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common import clock
 from institutions.models import Institution
 
 from .models import (
@@ -97,7 +97,7 @@ def campaign_progress(*, campaign: SelfInspectionCampaign, user,
     """
     if campaign.plan_id is None:
         return []
-    today = today or timezone.localdate()
+    today = today or clock.today()
     task_institutions = (InspectionTask.objects.for_user(user)
                          .filter(plan_id=campaign.plan_id)
                          .exclude(status=TaskStatus.REPLACED).values("institution_id"))
@@ -151,7 +151,7 @@ def progress_counts(rows: list[ProgressRow]) -> dict[str, int]:
 def deadline_countdown(*, due: dt.date, today: dt.date | None = None) -> dict:
     """``{"days_left": int, "days": abs(days_left), "state": "ahead"|"near"|"today"|"past"}``;
     "near" is a week or less before ``due``."""
-    days_left = (due - (today or timezone.localdate())).days
+    days_left = (due - (today or clock.today())).days
     state = ("past" if days_left < 0 else "today" if days_left == 0
              else "near" if days_left <= 7 else "ahead")
     return {"days_left": days_left, "days": abs(days_left), "state": state}

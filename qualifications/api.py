@@ -19,11 +19,11 @@ from __future__ import annotations
 
 import re
 
-from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.response import Response
 
+from common import clock
 from common.publicapi import (
     ACCEPT_LANGUAGE,
     RETRY_AFTER,
@@ -115,7 +115,7 @@ class CertificatePublicView(PublicAPIView):
         certificate = certificate_public_get(number=number)
         if certificate is None:
             return _unknown(number)
-        context = {"request": request, "today": timezone.localdate()}
+        context = {"request": request, "today": clock.today()}
         return Response(CertificatePublicSerializer(certificate, context=context).data)
 
 
@@ -146,7 +146,7 @@ class ReportNumberPublicView(PublicAPIView):
         report = report_number_public_get(number=number)
         if report is None:
             return _unknown(number)
-        context = {"request": request, "today": timezone.localdate()}
+        context = {"request": request, "today": clock.today()}
         return Response(ReportNumberPublicSerializer(report, context=context).data)
 
 

@@ -14,11 +14,11 @@ from __future__ import annotations
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.db.models.functions import Substr
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_filters import CharFilter, ChoiceFilter, DateFilter, FilterSet
 
 from accounts.scoping import region_code_prefix
+from common import clock
 from common.publicapi import (
     PatternFilter,
     StableOrderingFilter,
@@ -193,7 +193,7 @@ class CertificateOpenFilter(FilterSet):
 
     def filter_status(self, qs, name, value):
         """Certificates whose public status today is ``value``."""
-        return qs.filter(_public_status_q(value, timezone.localdate())) if value else qs
+        return qs.filter(_public_status_q(value, clock.today())) if value else qs
 
     def filter_level(self, qs, name, value):
         """National (``number[2:4] == "00"``) or provincial certificates."""

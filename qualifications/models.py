@@ -9,10 +9,10 @@ from __future__ import annotations
 from datetime import date
 
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.scoping import ScopedQuerySet
+from common import clock
 from common.audit import audited_history
 
 from .validators import validate_certificate_number
@@ -85,7 +85,7 @@ class Certificate(models.Model):
 
     def public_status(self, today: date | None = None) -> str:
         """valid / suspended / revoked / expired, as the public check answers it."""
-        today = today or timezone.localdate()
+        today = today or clock.today()
         if self.status == CertificateStatus.VALID and self.valid_until < today:
             return CertificateStatus.EXPIRED
         return self.status
@@ -114,7 +114,7 @@ class TestReportNumber(models.Model):
     certificate = models.ForeignKey(Certificate, on_delete=models.PROTECT, null=True, blank=True,
                                     related_name="report_numbers", verbose_name=_("certificate"))
     issued_on = models.DateField(_("issued on"))
-    registered_at = models.DateTimeField(_("registered at"), auto_now_add=True)
+    registered_at = models.DateTimeField(_("registered at"), default=clock.now, editable=False)
     history = audited_history()
 
     objects = TestReportNumberQuerySet.as_manager()

@@ -6,10 +6,10 @@ Only public data: institution name and USCC, never contacts. The certificate sta
 
 from __future__ import annotations
 
-from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from common import clock
 from institutions.models import Institution, TestingField
 
 from .models import Certificate, CertificateStatus, TestReportNumber
@@ -34,7 +34,7 @@ class TestingFieldPublicSerializer(serializers.ModelSerializer):
 
 class _PublicStatusMixin:
     def _today(self):
-        return self.context.get("today") or timezone.localdate()
+        return self.context.get("today") or clock.today()
 
 
 class CertificatePublicSerializer(_PublicStatusMixin, serializers.ModelSerializer):

@@ -9,8 +9,8 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from django.db import transaction
-from django.utils import timezone
 
+from common import clock
 from common.audit import acts
 
 from .models import Certificate, CertificateStatus, PermitMode
@@ -51,7 +51,7 @@ def certificates_verify(*, certificates, user, now: datetime | None = None) -> i
     Sets ``verified_at`` to ``now`` and saves history with ``user`` as the history user.
     Returns how many changed. Rule: seed 000 §17 (核查承诺内容真实性).
     """
-    now = now or timezone.now()
+    now = now or clock.now()
     changed = 0
     with transaction.atomic():
         pending = (Certificate.objects.select_for_update()

@@ -5,7 +5,8 @@ from __future__ import annotations
 import logging
 
 from celery import shared_task
-from django.utils import timezone
+
+from common import clock
 
 from .services import certificates_expire
 
@@ -19,6 +20,6 @@ def certificates_mark_expired() -> int:
     Thin wrapper around :func:`qualifications.services.certificates_expire` with today's local
     date (``TIME_ZONE``). Safe to run twice: the second run changes nothing.
     """
-    changed = certificates_expire(today=timezone.localdate())
+    changed = certificates_expire(today=clock.today())
     logger.info("certificates marked expired: %d", changed)
     return changed

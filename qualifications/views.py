@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from django.core.paginator import Paginator
 from django.shortcuts import render
-from django.utils import timezone
 from django.views.decorators.http import require_safe
+
+from common import clock
 
 from .forms import CertificateCheckForm, InstitutionLookupForm, ReportNumberCheckForm
 from .selectors import (
@@ -42,7 +43,7 @@ def certificate_check(request):
         context["searched"] = True
         certificate = certificate_public_get(number=form.cleaned_data["number"])
         if certificate is not None:
-            context["result"] = _status_rows([certificate], timezone.localdate())[0]
+            context["result"] = _status_rows([certificate], clock.today())[0]
     return render(request, "qualifications/certificate_check.html", context)
 
 
@@ -62,7 +63,7 @@ def report_number_check(request):
         context["report"] = report
         if report is not None and report.certificate is not None:
             context["certificate_status"] = _status_rows([report.certificate],
-                                                         timezone.localdate())[0]
+                                                         clock.today())[0]
     return render(request, "qualifications/report_number_check.html", context)
 
 
@@ -81,7 +82,7 @@ def institution_lookup(request):
         paginator = Paginator(institutions_public_search(query=form.cleaned_data["q"]),
                               LOOKUP_PAGE_SIZE)
         page_obj = paginator.get_page(request.GET.get("page"))
-        today = timezone.localdate()
+        today = clock.today()
         params = request.GET.copy()
         params.pop("page", None)
         context.update(

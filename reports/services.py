@@ -14,9 +14,10 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 
+from common import clock
 from common.audit import acts
 from inspections.models import SpotCheckPlan
 
@@ -100,7 +101,7 @@ def report_generate(*, report_id: int) -> Report:
     if report.status == ReportStatus.DONE:
         return report
     report.status = ReportStatus.RUNNING
-    report.started_at = timezone.now()
+    report.started_at = clock.now()
     report.error = ""
     report.save(update_fields=["status", "started_at", "error"])
     try:
@@ -116,7 +117,7 @@ def report_generate(*, report_id: int) -> Report:
         report.pdf.save(f"inspection-statistics-{report.pk}.pdf", ContentFile(pdf), save=False)
         report.xlsx.save(f"inspection-statistics-{report.pk}.xlsx", ContentFile(xlsx), save=False)
         report.status = ReportStatus.DONE
-        report.finished_at = timezone.now()
+        report.finished_at = clock.now()
         report.save(update_fields=["pdf", "xlsx", "status", "finished_at"])
     except Exception as exc:
         _report_failed(report, exc)
@@ -130,7 +131,7 @@ def _report_failed(report: Report, exc: Exception) -> None:
     """Record ``exc`` on ``report`` as ``failed``; never masks the original error."""
     report.status = ReportStatus.FAILED
     report.error = f"{type(exc).__name__}: {exc}"[:ERROR_MAX_CHARS]
-    report.finished_at = timezone.now()
+    report.finished_at = clock.now()
     try:
         Report.objects.filter(pk=report.pk).update(
             status=report.status, error=report.error, finished_at=report.finished_at)

@@ -16,11 +16,11 @@ import datetime as dt
 from dataclasses import dataclass, field, fields
 
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
 from accounts.scoping import region_prefix_for
+from common import clock
 from inspections.models import (
     FollowUpMeasure,
     InspectionResult,
@@ -201,7 +201,7 @@ def inspection_statistics(*, plan: SpotCheckPlan, user=None) -> StatisticsTable:
                 setattr(row, name, getattr(row, name) + agg[name])
     quota_keys = list(quota_counts)
     ordered = quota_keys + [key for *_sort, key in sorted(extra, key=lambda e: e[:2])]
-    table = StatisticsTable(plan=plan, scope=scope_label(user), generated_at=timezone.now())
+    table = StatisticsTable(plan=plan, scope=scope_label(user), generated_at=clock.now())
     for key in ordered:
         row = rows[key]
         count = quota_counts.get(key)

@@ -10,6 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from accounts.scoping import ScopedQuerySet
+from common import clock
 from common.audit import audited_history
 
 
@@ -147,7 +148,7 @@ class Recusal(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=RecusalKind.choices,
                             default=RecusalKind.DECLARED_TIE)
     reason = models.CharField(_("reason"), max_length=200)
-    declared_at = models.DateTimeField(_("declared at"), auto_now_add=True)
+    declared_at = models.DateTimeField(_("declared at"), default=clock.now, editable=False)
     history = audited_history()
 
     objects = RecusalQuerySet.as_manager()

@@ -11,10 +11,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.scoping import ScopedQuerySet
+from common import clock
 from common.audit import audited_history
 
 
@@ -101,7 +101,7 @@ class Draw(models.Model):
     executed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                     on_delete=models.PROTECT, related_name="+",
                                     verbose_name=_("run by"))
-    created_at = models.DateTimeField(_("committed at"), default=timezone.now)
+    created_at = models.DateTimeField(_("committed at"), default=clock.now)
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
     run_requested_at = models.DateTimeField(_("run requested at"), null=True, blank=True)
     run_requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,

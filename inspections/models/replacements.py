@@ -14,10 +14,10 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.scoping import ScopedQuerySet
+from common import clock
 from common.audit import audited_history
 
 
@@ -87,7 +87,7 @@ class ReplacementRequest(models.Model):
                     "supplementary draw."))
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                      related_name="+", verbose_name=_("requested by"))
-    requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    requested_at = models.DateTimeField(_("requested at"), default=clock.now)
     state = models.CharField(_("state"), max_length=10, choices=ReplacementState.choices,
                              default=ReplacementState.PENDING)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,

@@ -21,10 +21,10 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.scoping import ScopedQuerySet
+from common import clock
 from common.audit import audited_history
 
 
@@ -129,7 +129,7 @@ class InspectionResult(models.Model):
                                                   blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                     related_name="+", verbose_name=_("recorded by"))
-    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+    recorded_at = models.DateTimeField(_("recorded at"), default=clock.now)
     submitted_at = models.DateTimeField(_("submitted for review at"), null=True, blank=True)
     reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                     on_delete=models.PROTECT, related_name="+",
@@ -209,7 +209,7 @@ class RectificationOrder(models.Model):
     responded_at = models.DateTimeField(_("responded at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     withdrawal_reason = models.TextField(_("reason for the withdrawal"), blank=True)
-    issued_at = models.DateTimeField(_("issued at"), default=timezone.now)
+    issued_at = models.DateTimeField(_("issued at"), default=clock.now)
     history = audited_history()
 
     objects = RectificationOrderQuerySet.as_manager()

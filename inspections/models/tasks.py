@@ -10,6 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from accounts.scoping import ScopedQuerySet
+from common import clock
 from common.audit import audited_history
 
 
@@ -54,7 +55,7 @@ class InspectionTask(models.Model):
     deadline = models.DateField(_("deadline"))
     status = models.CharField(_("status"), max_length=16, choices=TaskStatus.choices,
                               default=TaskStatus.ASSIGNED, db_index=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), default=clock.now, editable=False)
     history = audited_history()
 
     objects = InspectionTaskQuerySet.as_manager()
@@ -89,7 +90,7 @@ class TaskAssignment(models.Model):
     matched_field = models.BooleanField(_("matches the institution's field"), default=True)
     fallback_reason = models.CharField(_("fallback reason"), max_length=200, blank=True)
     active = models.BooleanField(_("active"), default=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), default=clock.now, editable=False)
     history = audited_history()
 
     objects = TaskAssignmentQuerySet.as_manager()

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common import clock
 from common.audit import acts
 
 from ..models import (
@@ -86,7 +86,7 @@ def self_inspection_save(*, campaign: SelfInspectionCampaign, institution,
     submission.updated_by = user
     if submit:
         submission.status = SelfInspectionStatus.SUBMITTED
-        submission.submitted_at = timezone.now()
+        submission.submitted_at = clock.now()
     try:
         with transaction.atomic():
             submission.save()
@@ -125,7 +125,7 @@ def pledge_sign(*, campaign: SelfInspectionCampaign, institution, signatory_name
         with transaction.atomic():
             return IntegrityPledge.objects.create(
                 campaign=campaign, institution=institution, signatory_name=name,
-                signatory_title=title, signed_at=timezone.now(), signed_by=user,
+                signatory_title=title, signed_at=clock.now(), signed_by=user,
                 pledge_text=campaign.pledge_text)
     except IntegrityError as exc:
         raise ValidationError({"pledge": already}) from exc

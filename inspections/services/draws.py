@@ -31,6 +31,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common import clock
 from common.audit import acts, audited_bulk_create
 from common.gcpause import gc_paused
 from common.ledger import canonical_json, sha256_hex
@@ -50,6 +51,7 @@ from ..models import (
     TaskAssignment,
     TaskStatus,
 )
+from ..notifications import team_members_notify
 from .draw_display import problems_message
 from .draw_pools import inspector_pool_build, institution_pool_build
 from .ledger import ledger_append, ledger_time, person
@@ -133,7 +135,7 @@ def draw_commit(*, plan: SpotCheckPlan, user, sources: list[dict],
     at once: the plan row lock and a unique constraint let exactly one in.
     """
     require_manager(user, plan)
-    at = now or timezone.now()
+    at = now or clock.now()
     declared, known_at = sources_clean(sources, now=at)
     try:
         with transaction.atomic():
@@ -202,7 +204,7 @@ def draw_execute(*, draw_id: int, values: list[str], user_id: int | None,
     """
     user = get_user_model().objects.filter(pk=user_id).select_related("authority").first() \
         if user_id is not None else None
-    at = now or timezone.now()
+    at = now or clock.now()
     with transaction.atomic():
         draw = Draw.objects.select_for_update(of=("self",)).select_related("plan").get(pk=draw_id)
         if draw.status != DrawStatus.COMMITTED:
@@ -247,6 +249,7 @@ def draw_execute(*, draw_id: int, values: list[str], user_id: int | None,
         draw.status = DrawStatus.FAILED if problems else DrawStatus.COMPLETED
         if not problems:
             _record(draw, chosen, teams, by_code, user)
+            team_members_notify(draw, at=at)
         draw.save(update_fields=["external_values", "external_value", "seed", "executed_by",
                                  "completed_at", "result", "status"])
         ledger_append(kind=LedgerKind.DRAW_RUN, plan=draw.plan, at=at, payload={
@@ -314,7 +317,7 @@ def draw_run_claim(draw: Draw, user, *, now: dt.datetime | None = None) -> bool:
     condition, so of concurrent requests exactly one gets ``True``)."""
     return Draw.objects.filter(pk=draw.pk, status=DrawStatus.COMMITTED,
                                run_requested_at__isnull=True).update(
-        run_requested_at=now or timezone.now(), run_requested_by=user) == 1
+        run_requested_at=now or clock.now(), run_requested_by=user) == 1
 
 
 def draw_run_release(draw_id: int) -> None:
@@ -334,7 +337,7 @@ def draw_run_refusal(draw: Draw, user, *, now: dt.datetime | None = None) -> str
             "time": timezone.localtime(draw.run_requested_at).strftime("%Y-%m-%d %H:%M:%S")}
     if not plan_can_manage(user, draw.plan):
         return _("Only a regulator of the organizing authority may run the draw.")
-    if draw.external_known_at and (now or timezone.now()) < draw.external_known_at:
+    if draw.external_known_at and (now or clock.now()) < draw.external_known_at:
         return _("The declared values are published at %(time)s; the draw can run after.") % {
             "time": timezone.localtime(draw.external_known_at).strftime("%Y-%m-%d %H:%M")}
     return None

@@ -12,8 +12,8 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import connection, transaction
-from django.utils import timezone
 
+from common import clock
 from common import ledger as primitives
 
 from ..models.ledger import LedgerEntry, LedgerKind
@@ -41,7 +41,7 @@ def ledger_append(*, kind: str, payload: dict, plan=None,
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_KEY])
-    at = at or timezone.now()
+    at = at or clock.now()
     last = LedgerEntry.objects.order_by("-seq").values_list("seq", "entry_hash").first()
     seq, prev = (last[0] + 1, last[1]) if last else (1, primitives.GENESIS)
     body = primitives.entry_body(seq=seq, prev=prev, at=ledger_time(at), kind=kind,

@@ -14,10 +14,10 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.scoping import region_code_prefix, within
+from common import clock
 from common.audit import acts
 from common.ledger import canonical_json, sha256_hex
 from inspections.drawing import algorithm as alg
@@ -81,7 +81,7 @@ def plan_publish(*, plan: SpotCheckPlan, user, now=None) -> SpotCheckPlan:
         raise ValidationError(problems)
     parameters = draw_parameters(plan)  # validates the plan's draw settings
     plan.status = PlanStatus.PUBLISHED
-    plan.published_at = now or timezone.now()
+    plan.published_at = now or clock.now()
     plan.save(update_fields=["status", "published_at"])
     ledger_append(kind=LedgerKind.PLAN_PUBLISHED, plan=plan, at=plan.published_at, payload={
         "plan": plan.pk, "title": plan.title, "year": plan.year,

@@ -10,10 +10,10 @@ import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.scoping import Audience, audience_of
+from common import clock
 from common.audit import acts
 
 from ..models import RectificationOrder, RectificationStatus
@@ -40,7 +40,7 @@ def rectification_respond(*, order: RectificationOrder, response: str, user,
     if not (response or "").strip():
         raise ValidationError({"response": _("Describe the rectification carried out.")})
     order.response = response.strip()
-    order.responded_at = now or timezone.now()
+    order.responded_at = now or clock.now()
     order.status = RectificationStatus.RESPONDED
     order.save(update_fields=["response", "responded_at", "status"])
     return order
@@ -64,6 +64,6 @@ def rectification_accept(*, order: RectificationOrder, user,
         raise ValidationError({"status": _("Only an order the institution has answered can be "
                                            "accepted.")})
     order.status = RectificationStatus.ACCEPTED
-    order.closed_at = now or timezone.now()
+    order.closed_at = now or clock.now()
     order.save(update_fields=["status", "closed_at"])
     return order

@@ -19,9 +19,9 @@ import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common import clock
 from common.audit import acts
 from common.gcpause import gc_paused
 from inspections.drawing import algorithm as alg
@@ -78,7 +78,7 @@ def replacement_request_create(*, task: InspectionTask, kind: str, reason: str, 
     task = (InspectionTask.objects.select_for_update(of=("self",))
             .select_related("plan", "draw", "institution").get(pk=task.pk))
     require_manager(user, task.plan)
-    at = now or timezone.now()
+    at = now or clock.now()
     errors: dict = {}
     if kind == ReplacementKind.INSTITUTION:
         allowed, replaced_draw = INSTITUTION_REASONS, task.draw
@@ -131,7 +131,7 @@ def replacement_decide(*, request: ReplacementRequest, approve: bool, user, note
     ``external_sources`` (see ``sources_clean``) or ``task`` (inspected meanwhile, or no
     eligible replacement in the pool).
     """
-    at = now or timezone.now()
+    at = now or clock.now()
     with transaction.atomic():
         request = (ReplacementRequest.objects.select_for_update(of=("self",))
                    .select_related("plan", "task__draw", "task__institution",

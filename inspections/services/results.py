@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common import clock
 from common.audit import acts
 
 from ..models import (
@@ -55,7 +56,7 @@ def result_errors(*, category, follow_up, findings, checked_on, rectification_de
         errors["findings"] = _("Describe the problems found.")
     if not isinstance(checked_on, dt.date):
         errors["checked_on"] = _("Enter the date of the check.")
-    elif checked_on > (today or timezone.localdate()):
+    elif checked_on > (today or clock.today()):
         errors["checked_on"] = _("The check date cannot lie in the future.")
     if follow_up == FollowUpMeasure.RECTIFICATION:
         if not isinstance(rectification_deadline, dt.date):
@@ -115,7 +116,7 @@ def result_record(*, task: InspectionTask, category: str, follow_up: str, findin
     ``follow_up``, ``findings``, ``checked_on``, ``rectification_deadline`` or
     ``rectification_requirements``. Source: seed 002 §五(三).
     """
-    at = now or timezone.now()
+    at = now or clock.now()
     task = (InspectionTask.objects.select_for_update(of=("self",))
             .select_related("plan", "institution").get(pk=task.pk))
     if not is_team_member(user, task):
@@ -152,7 +153,7 @@ def result_update(*, result: InspectionResult, user, submit: bool = False,
     Raises ``PermissionDenied`` (not an author, :func:`may_author`) or ``ValidationError``
     naming ``state`` or a content field.
     """
-    at = now or timezone.now()
+    at = now or clock.now()
     result = (InspectionResult.objects.select_for_update(of=("self",))
               .select_related("task__plan").get(pk=result.pk))
     if not may_author(user, result):
@@ -188,7 +189,7 @@ def result_submit(*, result: InspectionResult, user,
     if result.state not in EDITABLE_STATES:
         raise ValidationError({"state": _("This result is not waiting to be submitted.")})
     result.state = ResultState.SUBMITTED
-    result.submitted_at = now or timezone.now()
+    result.submitted_at = now or clock.now()
     result.save(update_fields=["state", "submitted_at"])
     return result
 
@@ -206,7 +207,7 @@ def result_correct(*, result: InspectionResult, reason: str, user, submit: bool 
     ``ValidationError`` naming ``result`` (not published, or a revision already open),
     ``correction_reason`` or a content field.
     """
-    at = now or timezone.now()
+    at = now or clock.now()
     result = (InspectionResult.objects.select_for_update(of=("self",))
               .select_related("task__plan").get(pk=result.pk))
     task = result.task

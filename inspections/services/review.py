@@ -25,6 +25,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common import clock
 from common.audit import acts
 
 from ..models import (
@@ -36,6 +37,7 @@ from ..models import (
     ResultState,
     SpotCheckPlan,
 )
+from ..notifications import rectification_ordered_notify
 from ..signals import result_published
 from .ledger import ledger_append, ledger_time, person
 from .plans import plan_can_manage, require_manager
@@ -73,7 +75,7 @@ def result_return(*, result: InspectionResult, user, note: str,
         raise ValidationError({"review_note": _("Say what must be corrected.")})
     result.state = ResultState.RETURNED
     result.reviewed_by = user
-    result.reviewed_at = now or timezone.now()
+    result.reviewed_at = now or clock.now()
     result.review_note = note.strip()
     result.save(update_fields=["state", "reviewed_by", "reviewed_at", "review_note"])
     return result
@@ -90,7 +92,7 @@ def result_approve(*, result: InspectionResult, user, note: str = "",
     Raises ``PermissionDenied`` (see :func:`result_can_review`) or ``ValidationError`` naming
     ``state`` or the content field that is inconsistent.
     """
-    at = now or timezone.now()
+    at = now or clock.now()
     result = _locked_for_review(result, user)
     errors = result_errors(**{k: getattr(result, k) for k in CONTENT},
                            today=timezone.localtime(at).date())
@@ -111,10 +113,11 @@ def result_approve(*, result: InspectionResult, user, note: str = "",
                 "n": result.revision, "reason": result.correction_reason}
             order.save(update_fields=["status", "closed_at", "withdrawal_reason"])
     if result.follow_up == FollowUpMeasure.RECTIFICATION:
-        RectificationOrder.objects.create(
+        order = RectificationOrder.objects.create(
             task=result.task, result=result, institution=result.task.institution,
             deadline=result.rectification_deadline,
             requirements=result.rectification_requirements, issued_at=at)
+        rectification_ordered_notify(order, at=at)
     return result
 
 
@@ -160,7 +163,7 @@ def results_publish(*, plan: SpotCheckPlan, user, result_ids: list[int],
     what is approved (someone approved or changed one meanwhile: look again).
     """
     require_manager(user, plan)
-    at = now or timezone.now()
+    at = now or clock.now()
     approved = list(InspectionResult.objects.select_for_update(of=("self",))
                     .filter(task__plan=plan, state=ResultState.APPROVED)
                     .select_related("task__institution", "corrects")

@@ -8,10 +8,10 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.access import INSTITUTIONS, audience_required, scoped_get
+from common import clock
 
 from ..forms import PledgeForm, SelfInspectionForm, errors_to_form
 from ..models import (
@@ -53,7 +53,7 @@ def portal_home(request):
     pledges = {p.campaign_id: p for p in IntegrityPledge.objects.for_user(user)
                .filter(campaign__in=campaigns).only("campaign_id", "signed_at")}
     drawn_plans = set(InspectionTask.objects.for_user(user).values_list("plan_id", flat=True))
-    today = timezone.localdate()
+    today = clock.today()
     rows = []
     for campaign in campaigns:
         status = submission_status(campaign=campaign, submission=submissions.get(campaign.pk))
@@ -106,7 +106,7 @@ def self_inspection_edit(request, pk: int):
     return render(request, "inspections/portal/self_inspection.html", {
         "campaign": campaign, "form": form, "submission": submission, "read_only": read_only,
         "status_label": STATUS_LABELS[status],
-        "status_badge": _badge(status, campaign.due < timezone.localdate()),
+        "status_badge": _badge(status, campaign.due < clock.today()),
         "countdown": deadline_countdown(due=campaign.due)})
 
 

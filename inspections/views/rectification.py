@@ -9,12 +9,12 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.access import INSTITUTIONS, REGULATORS, STAFF, audience_required, scoped_get
 from accounts.scoping import Audience
+from common import clock
 
 from ..forms import RectificationResponseForm, errors_to_form
 from ..models import RectificationOrder, RectificationStatus
@@ -40,7 +40,7 @@ def rectification_list(request):
     page = Paginator(orders, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "inspections/rectification/list.html", {
         "page": page, "status": status, "statuses": RectificationStatus.choices,
-        "is_regulator": is_regulator, "today": timezone.localdate(),
+        "is_regulator": is_regulator, "today": clock.today(),
         "form": RectificationResponseForm() if user.is_institution_user else None})
 
 

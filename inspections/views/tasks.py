@@ -12,10 +12,10 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.access import INSPECTORS, STAFF, audience_required, scoped_get
+from common import clock
 
 from ..forms import CorrectionForm, ResultForm, ReviewForm, errors_to_form
 from ..models import InspectionResult, InspectionTask, ResultState, TaskAssignment, TaskStatus
@@ -49,12 +49,12 @@ def my_tasks(request):
                  queryset=InspectionResult.objects.order_by("-revision")))
              .order_by("status", "deadline", "pk"))
     return render(request, "inspections/tasks/my_tasks.html", {
-        "tasks": tasks, "today": timezone.localdate(), "assigned": TaskStatus.ASSIGNED})
+        "tasks": tasks, "today": clock.today(), "assigned": TaskStatus.ASSIGNED})
 
 
 def _initial(result: InspectionResult | None) -> dict:
     if result is None:
-        return {"checked_on": timezone.localdate()}
+        return {"checked_on": clock.today()}
     return {k: getattr(result, k) for k in CONTENT}
 
 

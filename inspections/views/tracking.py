@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from django.core.paginator import Paginator
 from django.shortcuts import render
-from django.utils import timezone
 
 from accounts.access import STAFF, audience_required, scoped_get
+from common import clock
 
 from ..models import SelfInspectionCampaign
 from ..selectors import campaign_progress, campaigns_for, deadline_countdown, progress_counts
@@ -21,7 +21,7 @@ PAGE_SIZE = 200
 @audience_required(*STAFF)
 def campaign_tracking_list(request):
     """The self-inspection campaigns the regulator sees, nearest deadline first."""
-    today = timezone.localdate()
+    today = clock.today()
     campaigns = campaigns_for(user=request.user).order_by("-due", "-pk")
     rows = [{"campaign": c, "countdown": deadline_countdown(due=c.due, today=today)}
             for c in campaigns]

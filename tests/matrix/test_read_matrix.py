@@ -60,6 +60,7 @@ LISTS = {
     "inspections:portal_home", "inspections:my_tasks", "inspections:review_queue",
     "inspections:campaign_tracking_list", "inspections:rectification_list",
     "inspections:plan_manage_list", "reports:report_list", "reports:report_request",
+    "inbox", "inbox_read_all",
 }
 #: pages of one record: url name → (the world's objects, extra URL arguments)
 DETAILS = {
@@ -78,6 +79,7 @@ DETAILS = {
     "inspections:replacement_approve": ("request", ()),
     "inspections:replacement_reject": ("request", ()),
     "credit:institution_credit": ("institution", ()),
+    "notification_open": ("notification", ()),
     "reports:report_download": ("report", ("xlsx",)),
 }
 #: models whose rows are public reference data: any staff member opens them (read-only unless

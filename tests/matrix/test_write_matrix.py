@@ -69,6 +69,8 @@ WRITE_ROUTES: dict[str, tuple[str | None, list, tuple[str, ...]]] = {
         {"answer_0": "yes", "remark_0": "", "submit": "1"}], ()),
     "inspections:pledge_sign": ("campaign", [
         {"signatory_name": "张三", "signatory_title": "法定代表人", "confirm": "on"}], ()),
+    "notification_open": ("notification", [{}], ()),
+    "inbox_read_all": (None, [{}], ()),
     "reports:report_request": (None, [lambda side: {"plan": str(side.objects["plan"][0].pk)}],
                                ()),
 }
@@ -85,7 +87,7 @@ READ_ONLY = {
     "inspections:plan_manage_list", "inspections:plan_manage_detail",
     "inspections:public_plan_list", "inspections:public_plan_detail",
     "inspections:public_draw_verify", "credit:institution_credit", "reports:report_list",
-    "reports:report_download",
+    "reports:report_download", "inbox",
 }
 #: admin URL names that are not a model's views
 ADMIN_SITE = {"admin:index", "admin:login", "admin:logout", "admin:password_change",
@@ -145,6 +147,9 @@ def allowed(change: tuple[str, str], user) -> bool:
     """A change that is the attacker's own bookkeeping: his registry import record (and its
     problems) when the import he posted was refused row by row."""
     table, pk = change
+    if table == "accounts_notification" and user is not None:  # his own inbox, read
+        from accounts.models import Notification
+        return Notification.objects.filter(pk=pk, recipient=user).exists()
     if table == "institutions_registryimport" and user is not None:
         from institutions.models import RegistryImport
         return RegistryImport.objects.filter(pk=pk, uploaded_by=user).exists() or \

@@ -19,7 +19,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.models import Role
+from accounts.models import Notification, Role
 from credit.models import RiskClassification
 from inspections.models import (
     Authority,
@@ -31,6 +31,7 @@ from inspections.models import (
     SelfInspectionCampaign,
     SpotCheckPlan,
 )
+from inspections.notifications import rectification_ordered_notify
 from inspections.services.rectification import rectification_respond
 from inspections.services.replacements import replacement_decide, replacement_request_create
 from inspections.services.review import result_approve
@@ -125,6 +126,7 @@ def side_build(prefix: str) -> tuple[Side, dict]:
     certificate = CertificateFactory(institution=institution)
     order = published.rectification_orders.get()
     rectification_respond(order=order, response="已补齐记录", user=users[f"{tag}_institution"])
+    rectification_ordered_notify(order)  # the institution user joined after the order
     campaign = SelfInspectionCampaign.objects.create(
         plan=plan, title=f"{name}自查", due=dt.date(2026, 6, 30),
         focus_items=["资质认定证书是否有效"], pledge_text="承诺")
@@ -153,6 +155,7 @@ def side_build(prefix: str) -> tuple[Side, dict]:
     side.add("registry_import", RegistryImport.objects.create(
         file_name=f"{tag}.xlsx", uploaded_by=organizer, status="succeeded",
         started_at=timezone.now()))
+    side.add("notification", *Notification.objects.filter(recipient__username__startswith=tag))
     side.add("user", organizer, inspector, users[f"{tag}_institution"])
     side.add("totp_device", TOTPDevice.objects.create(user=organizer, name="手机",
                                                       confirmed=True))

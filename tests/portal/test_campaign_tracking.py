@@ -109,5 +109,5 @@ def test_it_pins_the_query_count(client_as, campaign, plan, draw, admin_user,
 def test_the_list_pins_the_query_count(client_as, campaign, regulator,
                                        django_assert_max_num_queries):
     client = client_as(regulator)
-    with django_assert_max_num_queries(4):
+    with django_assert_max_num_queries(5):
         assert client.get(LIST).status_code == 200

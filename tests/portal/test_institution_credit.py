@@ -52,5 +52,5 @@ def test_it_pins_the_query_count(client_as, institution, regulator,
         credit_event_record(institution=institution, kind="penalty",
                             occurred_on=dt.date(2023, 11, 1), description=f"事件{n}")
     client = client_as(regulator)
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(8):
         assert client.get(url(institution)).status_code == 200

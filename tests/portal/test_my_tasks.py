@@ -45,6 +45,6 @@ def test_it_pins_the_query_count(client_as, plan, draw, inspector_user,
                                           draw=draw, stratum="07", deadline=dt.date(2023, 11, 20))
         TaskAssignment.objects.create(task=t, inspector=inspector_user.inspector, draw=draw)
     client = client_as(inspector_user)
-    with django_assert_max_num_queries(5):
+    with django_assert_max_num_queries(6):
         r = client.get(URL)
     assert len(r.context["tasks"]) == 8

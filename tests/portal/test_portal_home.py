@@ -54,5 +54,5 @@ def test_it_sends_the_public_to_login(client_as):
 def test_it_pins_the_query_count(client_as, order, institution_user,
                                  django_assert_max_num_queries):
     client = client_as(institution_user)
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):
         assert client.get(URL).status_code == 200

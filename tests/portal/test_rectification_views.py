@@ -55,7 +55,7 @@ def test_the_list_forbids_an_inspector(client_as, inspector_user):
 def test_the_list_pins_the_query_count(client_as, order, regulator,
                                        django_assert_max_num_queries):
     client = client_as(regulator)
-    with django_assert_max_num_queries(5):
+    with django_assert_max_num_queries(6):
         assert client.get(LIST).status_code == 200
 
 
