@@ -12,14 +12,13 @@ from institutions.models import Institution, TestingField
 from institutions.validators import uscc_problem
 
 from .models import Certificate, CertificateStatus, PermitMode, TestReportNumber
+from .public_check import PublicCertificate, certificate_public_record
 
 
-def certificate_public_get(*, number: str) -> Certificate | None:
-    """The certificate with this number, with institution and fields loaded, or ``None``.
-
-    Two queries: the certificate joined to its institution, then its testing fields.
-    """
-    return Certificate.objects.by_number(number).first()
+def certificate_public_get(*, number: str) -> PublicCertificate | None:
+    """The certificate with this number as the public check shows it (institution name and
+    USCC, testing fields), or ``None``. One indexed query (:mod:`.public_check`)."""
+    return certificate_public_record(number=number)
 
 
 def report_number_public_get(*, number: str) -> TestReportNumber | None:
