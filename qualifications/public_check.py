@@ -14,8 +14,11 @@ without a DRF serializer (:meth:`PublicCertificate.as_json`, the shape of
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import date
+
+from django.db import connection
 
 from .models import Certificate, CertificateStatus, PermitMode, public_status_of
 
@@ -87,17 +90,61 @@ class PublicCertificate:
         }
 
 
+@functools.cache
+def _record_sql(vendor: str) -> str:
+    """The record's SELECT as the ORM writes it for ``vendor``, with one parameter (the number).
+
+    Built once per process: compiling the queryset took three quarters of the check's own time
+    (about 0.7 ms of 1 ms); the statement does not depend on the number."""
+    query = Certificate.objects.filter(number="").order_by(
+        "fields__sort_order", "fields__code").values_list(*_COLUMNS).query
+    sql, params = query.sql_with_params()
+    assert list(params) == [""], params
+    return sql
+
+
+def _date(value) -> date:
+    return date.fromisoformat(value) if isinstance(value, str) else value  # SQLite: text
+
+
+#: the record's prepared statement on PostgreSQL (per connection)
+STATEMENT = "qualifications_certificate_check"
+
+
+def _record_execute(cursor, number: str) -> None:
+    """Run the record's SELECT for ``number``. On PostgreSQL as a prepared statement, prepared
+    once per connection (the connections persist: ``CONN_MAX_AGE``): planning the four-table
+    join cost the database 0.24 ms of its 0.30 ms per check. A prepared statement lives as
+    long as its session, whatever becomes of the transaction it was prepared in; the wrapper
+    remembers the raw connection it prepared on, so a new connection prepares again. (Behind
+    a pooler in transaction mode, which does not keep sessions, this would fail: connect
+    directly or in session mode.)"""
+    if connection.vendor != "postgresql":
+        cursor.execute(_record_sql(connection.vendor), [number])
+        return
+    raw = connection.connection
+    if getattr(connection, "_certificate_check_prepared_on", None) is not raw:
+        sql = _record_sql("postgresql")
+        assert sql.count("%s") == 1 and "%%" not in sql, sql
+        cursor.execute(f"PREPARE {STATEMENT}(varchar) AS {sql.replace('%s', '$1')}")
+        connection._certificate_check_prepared_on = raw
+    cursor.execute(f"EXECUTE {STATEMENT}(%s)", [number])
+
+
 def certificate_public_record(*, number: str) -> PublicCertificate | None:
     """The certificate numbered ``number`` as the public sees it, or ``None``. One query (see
-    the module docstring); public data only, whatever the caller."""
-    rows = list(Certificate.objects.filter(number=number).order_by(
-        "fields__sort_order", "fields__code").values_list(*_COLUMNS))
+    the module docstring; on PostgreSQL one more, once per connection, prepares it); public
+    data only, whatever the caller."""
+    with connection.cursor() as cursor:
+        _record_execute(cursor, number)
+        rows = cursor.fetchall()
     if not rows:
         return None
     (number, status, issued_on, valid_until, authority, permit_mode, scope, inst_name,
      inst_uscc, _code, _name) = rows[0]
     return PublicCertificate(
-        number=number, status=status, issued_on=issued_on, valid_until=valid_until,
+        number=number, status=status, issued_on=_date(issued_on),
+        valid_until=_date(valid_until),
         issuing_authority=authority, permit_mode=permit_mode, scope_summary=scope,
         institution=PublicInstitution(name=inst_name, uscc=inst_uscc),
         fields=tuple(PublicField(code=row[-2], name=row[-1]) for row in rows

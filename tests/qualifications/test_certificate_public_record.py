@@ -4,6 +4,7 @@ serializer's shape exactly, and every change visible to the next request (no cac
 from __future__ import annotations
 
 import datetime as dt
+import os
 
 import pytest
 from django.utils import translation
@@ -44,8 +45,28 @@ def test_unknown_number_is_none(ref):
 
 
 def test_record_is_one_query(certificate, django_assert_num_queries):
+    certificate_public_record(number=certificate.number)  # prepares, on PostgreSQL
     with django_assert_num_queries(1):
         certificate_public_record(number=certificate.number)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(not os.environ.get("DATABASE_URL", "").startswith("postgres"),
+                    reason="prepared statements are PostgreSQL's")
+def test_a_new_connection_prepares_again(certificate, django_assert_num_queries):
+    """The statement belongs to the session: after a reconnection it is prepared anew."""
+    from django.db import connection
+
+    certificate_public_record(number=certificate.number)
+    with django_assert_num_queries(1):
+        certificate_public_record(number=certificate.number)
+    connection.connection.close()  # as if the server had dropped it
+    connection.connection = None
+    connection.connect()
+    with django_assert_num_queries(2) as captured:  # PREPARE, then EXECUTE
+        assert certificate_public_record(number=certificate.number).number == \
+            certificate.number
+    assert captured.captured_queries[0]["sql"].startswith("PREPARE")
 
 
 def test_the_query_uses_the_number_index(certificate):
