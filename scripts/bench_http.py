@@ -177,7 +177,8 @@ def _server(args, worker_class: str, workers: int, threads: int) -> subprocess.P
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.bench_settings",
            "GUNICORN_WORKER_CLASS": worker_class, "GUNICORN_WORKERS": str(workers),
            "GUNICORN_THREADS": str(threads), "GUNICORN_BIND": f"127.0.0.1:{args.port}"}
-    cmd = [str(Path(sys.executable).parent / "gunicorn"), "-c", "config/gunicorn.conf.py"]
+    cmd = [str(Path(sys.executable).parent / "gunicorn"), "-c", "config/gunicorn.conf.py",
+           "--no-control-socket"]
     if worker_class == "gevent":  # psycopg2 made cooperative in post_fork (gunicorn.conf.py)
         cmd += ["--worker-connections", str(max(args.connections, 100))]
     cmd.append("config.wsgi:application")
