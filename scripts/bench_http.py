@@ -4,13 +4,14 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/tic_bench \\
     REDIS_URL=redis://127.0.0.1:6379/1 .venv/bin/python scripts/bench_http.py \\
         [--connections 64] [--seconds 5] [--rounds 5] [--target api|page] \\
-        [--worker-class gthread --workers 2 --threads 8] [--matrix] [--port 8113]
+        [--worker-class gthread --workers 2 --threads 8] [--rate 300] [--matrix] [--port 8113]
 
 Brings the database to the national data set (``bench_national.py``), starts gunicorn with
 ``config/gunicorn.conf.py`` and ``config.bench_settings`` on ``--port``, and drives it from
 this process with ``--connections`` concurrent HTTP/1.1 keep-alive connections (a client of
-its own, asyncio, closed loop: each connection sends its next request when the answer has
-arrived; a server that closes the connection is reconnected to, and that time counts). Phases
+its own, asyncio; closed loop: each connection sends its next request when the answer has
+arrived, or with ``--rate`` open loop: requests at that total rate, latency counted from when
+each was due; a server that closes the connection is reconnected to, and that time counts). Phases
 of ``--seconds`` alternate, in the same run, between the floor — ``/bench/bare/``, a Django
 view through the same middleware that reads nothing — and the real endpoint, each request
 for a random one of 2,000 registered certificate numbers:
@@ -87,12 +88,21 @@ async def _request(reader, writer, path: str, host: str) -> tuple[int, bool]:
     return status, keep
 
 
-async def _client(port: int, paths, deadline: float, phase: Phase) -> None:
+async def _client(port: int, paths, deadline: float, phase: Phase,
+                  interval: float | None = None) -> None:
+    """One connection's requests until ``deadline``: back to back (closed loop), or one every
+    ``interval`` seconds (open loop; the latency then counts from the scheduled moment, so a
+    late answer also delays what was due after it — no coordinated omission)."""
     host = f"127.0.0.1:{port}"
     reader = writer = None
+    due = time.perf_counter() + (random.random() * interval if interval else 0.0)
     while time.perf_counter() < deadline:
         path = paths()
-        t0 = time.perf_counter()
+        if interval:
+            await asyncio.sleep(max(0.0, due - time.perf_counter()))
+            t0, due = due, due + interval
+        else:
+            t0 = time.perf_counter()
         try:
             if writer is None:
                 reader, writer = await asyncio.open_connection("127.0.0.1", port)
@@ -155,13 +165,15 @@ def _cpu(pids: dict[str, list[int]]) -> dict[str, float]:
 
 
 async def _phase(port: int, paths, connections: int, seconds: float,
-                 pids: dict[str, list[int]] | None = None) -> Phase:
+                 pids: dict[str, list[int]] | None = None, rate: float | None = None) -> Phase:
     phase = Phase()
     pids = pids or {}
     before = _cpu(pids)
     t0 = time.perf_counter()
     deadline = t0 + seconds
-    await asyncio.gather(*(_client(port, paths, deadline, phase) for _ in range(connections)))
+    interval = connections / rate if rate else None
+    await asyncio.gather(*(_client(port, paths, deadline, phase, interval)
+                           for _ in range(connections)))
     phase.seconds = time.perf_counter() - t0
     after = _cpu(pids)
     phase.cpu = {kind: after[kind] - before[kind] for kind in after}
@@ -215,7 +227,7 @@ def _measure(args, numbers: list[str], server_pid: int) -> dict[str, list[Phase]
         for kind in order:
             pids = _pids(server_pid)
             results[kind].append(asyncio.run(_phase(args.port, kinds[kind], args.connections,
-                                                    args.seconds, pids)))
+                                                    args.seconds, pids, args.rate)))
     return results
 
 
@@ -262,6 +274,9 @@ def main() -> None:
     parser.add_argument("--worker-class", default=defaults["worker_class"])
     parser.add_argument("--workers", type=int, default=defaults["workers"])
     parser.add_argument("--threads", type=int, default=defaults["threads"])
+    parser.add_argument("--rate", type=float, default=None,
+                        help="open loop: this many requests per second in all, spread over the "
+                             "connections (default: closed loop, as fast as answered)")
     parser.add_argument("--matrix", action="store_true")
     parser.add_argument("--port", type=int, default=8113)
     parser.add_argument("--no-prepare", action="store_true")
@@ -269,9 +284,10 @@ def main() -> None:
     if not args.no_prepare:
         national_prepare(quiet=True)
     numbers = list(Certificate.objects.order_by("?").values_list("number", flat=True)[:2000])
+    load = f"open loop at {args.rate:g} req/s" if args.rate else "closed loop"
     print(f"certificates: {Certificate.objects.count()}; {args.connections} connections, "
-          f"{args.rounds} rounds of {args.seconds:g} s per endpoint, alternated; target "
-          f"{args.target}")
+          f"{load}, {args.rounds} rounds of {args.seconds:g} s per endpoint, alternated; "
+          f"target {args.target}")
     configs = MATRIX if args.matrix else [(args.worker_class, args.workers, args.threads)]
     for worker_class, workers, threads in configs:
         bare, real = _run(args, numbers, worker_class, workers, threads)
