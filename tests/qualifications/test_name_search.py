@@ -102,9 +102,10 @@ def test_open_data_name_filter_splits_words(client_as, registry):
 def test_words_are_served_by_an_index(registry, query, index):
     if connection.vendor != "postgresql":
         pytest.skip("the indexes are PostgreSQL's (migration qualifications/0005)")
-    qs = Institution.objects.filter(search.name_filter_q(search_words(query))).values("pk")
-    with connection.cursor() as cur:
-        cur.execute("SET enable_seqscan = off")  # a few rows: ask whether the index serves
+    qs = (Institution.objects.filter(search.name_filter_q(search_words(query)))
+          .order_by().values("pk"))
+    with connection.cursor() as cur:  # a few rows: ask whether the index can serve, no scan
+        cur.execute("SET enable_seqscan = off; SET enable_indexscan = off")
         plan = qs.explain()
-        cur.execute("RESET enable_seqscan")
+        cur.execute("RESET enable_seqscan; RESET enable_indexscan")
     assert index in plan, plan
