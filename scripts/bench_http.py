@@ -188,7 +188,8 @@ def _pct(values: list[float], q: float) -> float:
 def _server(args, worker_class: str, workers: int, threads: int) -> subprocess.Popen:
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.bench_settings",
            "GUNICORN_WORKER_CLASS": worker_class, "GUNICORN_WORKERS": str(workers),
-           "GUNICORN_THREADS": str(threads), "GUNICORN_BIND": f"127.0.0.1:{args.port}"}
+           "GUNICORN_THREADS": str(threads), "GUNICORN_BIND": f"127.0.0.1:{args.port}",
+           "GUNICORN_MAX_REQUESTS": "0"}  # no worker replaced mid-run (its CPU is counted)
     cmd = [str(Path(sys.executable).parent / "gunicorn"), "-c", "config/gunicorn.conf.py",
            "--no-control-socket"]
     if worker_class == "gevent":  # psycopg2 made cooperative in post_fork (gunicorn.conf.py)
