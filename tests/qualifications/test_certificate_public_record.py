@@ -102,3 +102,26 @@ def test_a_revocation_is_visible_to_the_next_request(client_as, certificate, cha
     assert client.get(URL.format(certificate.number)).json()["status"] == "revoked"
     page = client.get("/qualifications/certificates/check/", {"number": certificate.number})
     assert page.context["result"]["status"] == "revoked"
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(not os.environ.get("DATABASE_URL", "").startswith("postgres"),
+                    reason="a PostgreSQL session to drop")
+def test_a_dropped_connection_costs_no_failed_check(client_as, certificate):
+    """The kept connection dies between two requests (a database restart, a proxy's timeout):
+    the next check still answers, on a new connection (the query is its own health check)."""
+    import psycopg2
+    from django.db import connection
+
+    client = client_as(None)
+    assert client.get(URL.format(certificate.number)).status_code == 200
+    pid = connection.connection.get_backend_pid()
+    other = psycopg2.connect(**connection.get_connection_params())
+    other.autocommit = True
+    with other.cursor() as cur:
+        cur.execute("SELECT pg_terminate_backend(%s)", [pid])
+    other.close()
+    connection.health_check_done = False  # as at the start of the next request
+    response = client.get(URL.format(certificate.number))
+    assert response.status_code == 200 and response.json()["number"] == certificate.number
+    assert connection.connection.get_backend_pid() != pid
