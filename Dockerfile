@@ -11,4 +11,4 @@ COPY . .
 RUN python manage.py compilemessages -v0 --ignore '.venv/*' && \
     SECRET_KEY=build python manage.py collectstatic --noinput -v0
 EXPOSE 8000
-CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3"]
+CMD ["gunicorn", "-c", "config/gunicorn.conf.py", "config.wsgi:application"]

@@ -104,7 +104,11 @@ class FirstRendererNegotiation(DefaultContentNegotiation):
     ignored (each public endpoint has one representation per resource)."""
 
     def select_renderer(self, request, renderers, format_suffix=None):
-        """``(renderer, media type)``: the first admitted by ``Accept``, else the first."""
+        """``(renderer, media type)``: the first admitted by ``Accept``, else the first. A
+        view with one renderer (most public endpoints: JSON) has nothing to choose, and the
+        ``Accept`` header is not parsed."""
+        if len(renderers) == 1:
+            return renderers[0], renderers[0].media_type
         for media_type_set in order_by_precedence(self.get_accept_list(request)):
             for renderer in renderers:
                 if any(media_type_matches(renderer.media_type, accepted)

@@ -15,18 +15,59 @@ which answers 429 with a page (django-ratelimit's own ``block=True`` would raise
 from __future__ import annotations
 
 import functools
+import time
 from collections.abc import Callable
 
+from django.conf import settings
+from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
 from django.shortcuts import render
-from django_ratelimit.core import get_usage
+from django_ratelimit import ALL
+from django_ratelimit.core import (
+    _SIMPLE_KEYS,
+    EXPIRATION_FUDGE,
+    _get_window,
+    _make_cache_key,
+    _split_rate,
+    get_usage,
+)
 from rest_framework.throttling import BaseThrottle
 
 Rate = str | Callable  # "30/m", or a callable (group, request) -> rate read at request time
 
 
 def usage_count(request, *, group: str, rate: Rate) -> dict | None:
-    """Count this request against ``group`` for the client IP; ``None`` when limits are off."""
-    return get_usage(request, group=group, key="ip", rate=rate, increment=True)
+    """Count this request against ``group`` for the client IP; ``None`` when limits are off.
+
+    Returns django-ratelimit's usage ``{count, limit, should_limit, time_left}``. On Redis the
+    count is taken in one round trip (:func:`_redis_usage`) instead of django-ratelimit's
+    three (``add``, then Django's ``incr``: ``exists`` and ``incr``), on the same key and
+    window, so both count alike; on any other cache django-ratelimit counts itself.
+    """
+    cache = caches[getattr(settings, "RATELIMIT_USE_CACHE", "default")]
+    if not isinstance(cache, RedisCache) or not getattr(settings, "RATELIMIT_ENABLE", True):
+        return get_usage(request, group=group, key="ip", rate=rate, increment=True)
+    return _redis_usage(cache, request, group=group, rate=rate)
+
+
+def _redis_usage(cache: RedisCache, request, *, group: str, rate: Rate) -> dict | None:
+    """django-ratelimit's ``get_usage(key="ip", increment=True)`` in one pipelined round trip:
+    ``SET key 0 EX ttl NX`` (the window's counter, created with its expiry) then ``INCR``."""
+    if callable(rate):
+        rate = rate(group, request)
+    if rate is None:
+        return None
+    limit, period = _split_rate(rate)
+    value = _SIMPLE_KEYS["ip"](request)
+    window = _get_window(value, period)
+    key = cache.make_and_validate_key(_make_cache_key(group, window, rate, value, ALL))
+    client = cache._cache.get_client(key, write=True)
+    pipe = client.pipeline(transaction=False)
+    pipe.set(key, 0, ex=period + EXPIRATION_FUDGE, nx=True)
+    pipe.incr(key)
+    count = pipe.execute()[1]
+    return {"count": count, "limit": limit, "should_limit": count > limit,
+            "time_left": window - int(time.time())}
 
 
 def ratelimited_page(group: str, rate: Rate):

@@ -115,6 +115,12 @@ DATABASES = {
     "default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# Persistent connections in every process: a new PostgreSQL connection costs about 13 ms (issue
+# 13), so a gunicorn worker, a Celery worker (config/celery.py) and beat keep theirs for
+# DB_CONN_MAX_AGE seconds (0: one per request, as Django's default), checked before each reuse
+# (a connection the database dropped is replaced instead of failing the request or task).
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=600)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     VAR_DIR.mkdir(exist_ok=True)
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 30
@@ -201,6 +207,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "unacked_restore_interval": env.int("CELERY_RESTORE_INTERVAL", default=10),
     "unacked_restore_throttle": 1,
 }
+# Celery's Django fixup closes every connection before and after each task unless this is set;
+# config/celery.py closes only unusable or obsolete ones instead (CONN_MAX_AGE, health checks).
+CELERY_DB_REUSE_MAX = 10**9
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE

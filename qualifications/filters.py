@@ -28,6 +28,7 @@ from common.publicapi import (
 from institutions.models import Institution, InstitutionStatus, TestingField
 
 from .models import Certificate, CertificateStatus, PermitMode
+from .search import name_filter_q, search_words
 
 #: query-parameter shapes (ASCII digits: ``\d`` would take other scripts' digits too)
 REGION_PATTERN = r"^([0-9]{2}|[0-9]{4}|[0-9]{6})$"
@@ -129,12 +130,14 @@ class InstitutionOpenFilter(FilterSet):
 
     ``region`` (division code or prefix), ``field`` (2-digit testing field code: the
     institution holds it), ``status`` (active / suspended / revoked / deregistered),
-    ``national_centre`` (true/false), ``name`` (contains, case-insensitive), ``uscc``
+    ``national_centre`` (true/false), ``name`` (words, each contained, case-insensitive), ``uscc``
     (exact), ``ordering`` (``uscc``, ``name``, ``region``; ``-`` for descending)."""
 
     uscc = UsccFilter(field_name="uscc", help_text="Unified social credit code (18 chars).")
     name = CharFilter(field_name="name", lookup_expr="icontains", max_length=200,
-                      help_text="Part of the name (case-insensitive).")
+                      method="filter_name",
+                      help_text="Words of the name, separated by spaces: each must occur "
+                                "(case-insensitive).")
     region = RegionPrefixFilter(field_name="region__code",
                                 help_text="Division code (440103) or prefix (44, 4401).")
     field = FieldCodeFilter(field_name="fields__code",
@@ -148,6 +151,12 @@ class InstitutionOpenFilter(FilterSet):
     class Meta:
         model = Institution
         fields: list = []
+
+    def filter_name(self, qs, name, value):
+        """Institutions whose name holds every word of ``value`` (``qualifications.search``:
+        split at spaces, each word served by an index on PostgreSQL)."""
+        words = search_words(value or "")
+        return qs.filter(name_filter_q(words)) if words else qs
 
 
 def _public_status_q(value: str, today) -> Q:

@@ -36,7 +36,8 @@ class ReportNumberCheckForm(forms.Form):
 class InstitutionLookupForm(forms.Form):
     q = forms.CharField(
         label=_("Institution name or unified social credit code"), min_length=2, max_length=200,
-        help_text=_("Part of the name (at least 2 characters) or the full 18-character code."))
+        help_text=_("Words of the name, separated by spaces (at least 2 characters), or the "
+                    "full 18-character code."))
 
     def clean_q(self) -> str:
         return self.cleaned_data["q"].strip()

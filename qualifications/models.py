@@ -32,16 +32,20 @@ class CertificateStatus(models.TextChoices):
     EXPIRED = "expired", _("Expired")
 
 
+def public_status_of(status: str, valid_until: date, today: date) -> str:
+    """valid / suspended / revoked / expired, as the public check answers it: a certificate
+    recorded valid but past ``valid_until`` is expired (seed 000 §16)."""
+    if status == CertificateStatus.VALID and valid_until < today:
+        return CertificateStatus.EXPIRED
+    return status
+
+
 class CertificateQuerySet(ScopedQuerySet):
     """Certificates ``user`` may see: those of the institutions he may see."""
 
     region_path = "institution__region__code"
     institution_path = "institution_id"
     inspector_path = "institution__inspection_tasks__assignments"
-
-    def by_number(self, number: str):
-        return self.select_related("institution").prefetch_related("fields").filter(
-            number=number)
 
 
 class Certificate(models.Model):
@@ -85,10 +89,7 @@ class Certificate(models.Model):
 
     def public_status(self, today: date | None = None) -> str:
         """valid / suspended / revoked / expired, as the public check answers it."""
-        today = today or clock.today()
-        if self.status == CertificateStatus.VALID and self.valid_until < today:
-            return CertificateStatus.EXPIRED
-        return self.status
+        return public_status_of(self.status, self.valid_until, today or clock.today())
 
     def public_status_label(self, today: date | None = None) -> str:
         """The translated label of :meth:`public_status`."""

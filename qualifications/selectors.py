@@ -12,14 +12,14 @@ from institutions.models import Institution, TestingField
 from institutions.validators import uscc_problem
 
 from .models import Certificate, CertificateStatus, PermitMode, TestReportNumber
+from .public_check import PublicCertificate, certificate_public_record
+from .search import NameSearch, name_search
 
 
-def certificate_public_get(*, number: str) -> Certificate | None:
-    """The certificate with this number, with institution and fields loaded, or ``None``.
-
-    Two queries: the certificate joined to its institution, then its testing fields.
-    """
-    return Certificate.objects.by_number(number).first()
+def certificate_public_get(*, number: str) -> PublicCertificate | None:
+    """The certificate with this number as the public check shows it (institution name and
+    USCC, testing fields), or ``None``. One indexed query (:mod:`.public_check`)."""
+    return certificate_public_record(number=number)
 
 
 def report_number_public_get(*, number: str) -> TestReportNumber | None:
@@ -31,25 +31,23 @@ def report_number_public_get(*, number: str) -> TestReportNumber | None:
             .filter(number=number).first())
 
 
-def institutions_public_search(*, query: str) -> QuerySet[Institution]:
-    """Institutions whose name contains ``query``, or whose USCC is ``query`` (18 characters).
+def institutions_public_search(*, query: str) -> NameSearch:
+    """Institutions whose name holds every word of ``query``, or whose USCC is ``query`` (18
+    characters), ranked (:mod:`.search`: relevance, then pinyin; at most
+    ``RANKED_AT_MOST`` when the words are very common).
 
     Loads what the public lookup shows (public data only, seed 000 §16): the region with its two
-    parents, the testing fields, and the certificates (newest first). Ordered by name. Four
-    queries per page with a paginator: count, institutions, fields, certificates.
+    parents, the testing fields, and the certificates (newest first). Four queries per page:
+    the capped count, institutions, fields, certificates.
     """
-    query = query.strip()
-    condition = Q(name__icontains=query)
-    code = query.upper()
-    if len(code) == 18 and uscc_problem(code) is None:
-        condition |= Q(uscc=code)
-    return (Institution.objects.filter(condition)
-            .select_related("region__parent__parent")
+    code = query.strip().upper()
+    exact = Q(uscc=code) if len(code) == 18 and uscc_problem(code) is None else None
+    base = (Institution.objects.select_related("region__parent__parent")
             .prefetch_related(
                 Prefetch("fields", queryset=TestingField.objects.order_by("sort_order", "code")),
                 Prefetch("certificates", queryset=Certificate.objects.order_by("-issued_on")),
-            )
-            .order_by("name", "uscc"))
+            ))
+    return name_search(base, query=query, extra=exact)
 
 
 def certificates_unverified_notify_commit(*, user) -> QuerySet[Certificate]:

@@ -7,13 +7,13 @@ their public status; never contacts.
 
 from __future__ import annotations
 
-from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from common import clock
 
 from .forms import CertificateCheckForm, InstitutionLookupForm, ReportNumberCheckForm
+from .search import CountedPaginator
 from .selectors import (
     certificate_public_get,
     institutions_public_search,
@@ -70,17 +70,21 @@ def report_number_check(request):
 @require_safe
 @public_ratelimit
 def institution_lookup(request):
-    """``?q=`` (name fragment or USCC) ``&page=`` → institutions, 20 a page.
+    """``?q=`` (words of the name, or the USCC) ``&page=`` → institutions, 20 a page, ranked
+    (:mod:`qualifications.search`).
 
     Context: ``form``, ``page_obj`` (``None`` until a valid search), ``results`` (per institution
     ``{institution, certificates: [{certificate, status, status_label}]}``), ``query_string``
-    (the search without ``page``, for the pager links).
+    (the search without ``page``, for the pager links), ``more`` (more matches than are shown:
+    the words are too common to rank).
     """
     form = InstitutionLookupForm(request.GET or None)
-    context = {"form": form, "page_obj": None, "results": [], "query_string": ""}
+    context = {"form": form, "page_obj": None, "results": [], "query_string": "",
+               "more": False}
     if form.is_valid():
-        paginator = Paginator(institutions_public_search(query=form.cleaned_data["q"]),
-                              LOOKUP_PAGE_SIZE)
+        found = institutions_public_search(query=form.cleaned_data["q"])
+        paginator = CountedPaginator(found.queryset, LOOKUP_PAGE_SIZE, count=found.count)
+        context["more"] = found.more
         page_obj = paginator.get_page(request.GET.get("page"))
         today = clock.today()
         params = request.GET.copy()

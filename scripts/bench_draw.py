@@ -23,7 +23,9 @@ import argparse
 import datetime as dt
 import os
 import resource
+import socket
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -124,14 +126,20 @@ def floor_read(plan: SpotCheckPlan) -> float:
 SPLIT: dict[str, list[float]] = {"commit": [], "run": []}
 
 
-def draw_once(plan: SpotCheckPlan, user: User) -> tuple[float, int, int]:
-    """Commit then run one draw through the Celery tasks; returns (seconds, pool, members)."""
+def draw_once(plan: SpotCheckPlan, user: User, *,
+              worker: bool = False) -> tuple[float, int, int]:
+    """Commit then run one draw through the Celery tasks; returns (seconds, pool, members).
+
+    ``worker``: sent to the worker process started by :func:`worker_start` through the broker
+    and waited for (``delay().get()``), else run in this process (``apply``)."""
     at = timezone.now() - dt.timedelta(hours=2)  # its declared value is published by now
     sources = [{"name": "bench lottery", "known_at": (at + dt.timedelta(hours=1)).isoformat()}]
+    call = ((lambda task, args: task.apply_async(args=args).get(timeout=120)) if worker
+            else (lambda task, args: task.apply(args=args).get()))
     t0 = time.perf_counter()
-    draw_id = draw_commit_task.apply(args=(plan.pk, user.pk, sources, at.isoformat())).get()
+    draw_id = call(draw_commit_task, (plan.pk, user.pk, sources, at.isoformat()))
     t1 = time.perf_counter()
-    out = draw_run_task.apply(args=(draw_id, ["bench 01 02 03"], user.pk)).get()
+    out = call(draw_run_task, (draw_id, ["bench 01 02 03"], user.pk))
     t2 = time.perf_counter()
     assert out["status"] == "completed", out
     SPLIT["commit"].append(t1 - t0)
@@ -140,13 +148,49 @@ def draw_once(plan: SpotCheckPlan, user: User) -> tuple[float, int, int]:
     return t2 - t0, plan.draws.get(pk=draw_id).pool_size, teams
 
 
+def worker_start() -> subprocess.Popen:
+    """A Celery worker process on the ``draws`` queue (prefork, one child), as in production;
+    returns once it answers a ping."""
+    log = Path(tempfile.gettempdir()) / "bench_draw_worker.log"
+    proc = subprocess.Popen(
+        [str(Path(sys.executable).parent / "celery"), "-A", "config", "worker", "-Q", "draws",
+         "-c", "1", "-n", f"bench-draw-{os.getpid()}@%h", "--without-gossip",
+         "--without-mingle", "--loglevel", "WARNING"],
+        cwd=ROOT, stdout=log.open("w"), stderr=subprocess.STDOUT)
+    for _ in range(120):
+        if app.control.ping(destination=[f"bench-draw-{os.getpid()}@{socket.gethostname()}"],
+                            timeout=0.5):
+            return proc
+        if proc.poll() is not None:
+            sys.exit(f"the worker stopped (see {log})")
+    proc.terminate()
+    sys.exit(f"the worker did not answer (see {log})")
+
+
+def history_rows() -> int:
+    """Rows of every history table (simple-history) and of the audit log: what a database that
+    has lived a while holds."""
+    from django.apps import apps
+
+    total = 0
+    with connection.cursor() as c:
+        for model in apps.get_models():
+            if model.__name__.startswith("Historical") or model.__name__ == "AuditEvent":
+                c.execute(f"SELECT count(*) FROM {connection.ops.quote_name(model._meta.db_table)}")
+                total += c.fetchone()[0]
+    return total
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--reps", type=int, default=7)
     parser.add_argument("--institutions", type=int, default=60000)
     parser.add_argument("--inspectors", type=int, default=20000)
+    parser.add_argument("--worker", action="store_true",
+                        help="also measure in a real worker process (needs CELERY_BROKER_URL)")
     args = parser.parse_args()
-    app.conf.task_always_eager = True
+    if not args.worker:
+        app.conf.task_always_eager = True
     assert connection.vendor == "postgresql", "run against PostgreSQL (DATABASE_URL)"
     prepare(args.institutions, args.inspectors)
     samr = Authority.objects.get(name="市场监管总局")
@@ -157,6 +201,40 @@ def main() -> None:
     print(f"registry: {Institution.objects.count()} institutions, "
           f"{Inspector.objects.count()} inspectors, {Recusal.objects.count()} recusals")
 
+    print(f"history and audit rows: {history_rows():,}")
+
+    if args.worker:
+        if app.conf.task_always_eager or not app.conf.broker_url:
+            sys.exit("--worker needs CELERY_BROKER_URL (Redis) for a real worker")
+        proc = worker_start()
+        try:
+            floors, national = [], []
+            SPLIT["commit"].clear()
+            SPLIT["run"].clear()
+            for n in range(args.reps + 1):  # the first: the worker's first draw (cold)
+                floors.append(floor_read(template))
+                plan = plan_copy(SpotCheckPlan.objects.get(pk=template.pk), n)
+                elapsed, pool, members = draw_once(plan, user, worker=True)
+                national.append(elapsed)
+        finally:
+            proc.terminate()
+            proc.wait(30)
+        cold, warm = national[0], national[1:]
+        floor = statistics.median(floors)
+        commit, run = (statistics.median(SPLIT[k][1:]) for k in ("commit", "run"))
+        print(f"floor (read the pool rows from PostgreSQL): median {floor * 1000:.0f} ms")
+        print(f"national 2023 plan, commit + run in a worker process (prefork, via Redis): "
+              f"median {statistics.median(warm) * 1000:.0f} ms (min {min(warm) * 1000:.0f}, "
+              f"max {max(warm) * 1000:.0f}); the worker's first draw (cold) "
+              f"{cold * 1000:.0f} ms; pool {pool}, team members {members}")
+        print(f"  of which commit task: median {commit * 1000:.0f} ms; run task: median "
+              f"{run * 1000:.0f} ms (each includes the broker round trip)")
+        print(f"ratio worker / floor: {statistics.median(warm) / floor:.2f}; goal < 1 s and "
+              f"≤ 3×")
+        app.conf.task_always_eager = True
+        SPLIT["commit"].clear()
+        SPLIT["run"].clear()
+
     floors, national = [], []
     for n in range(args.reps):
         floors.append(floor_read(template))
@@ -164,7 +242,7 @@ def main() -> None:
         elapsed, pool, members = draw_once(plan, user)
         national.append(elapsed)
     print(f"floor (read pools from PostgreSQL): median {statistics.median(floors)*1000:.0f} ms")
-    print(f"national 2023 plan, commit+run in Celery tasks: median "
+    print(f"national 2023 plan, commit+run in Celery tasks in this process: median "
           f"{statistics.median(national)*1000:.0f} ms (min {min(national)*1000:.0f}, max "
           f"{max(national)*1000:.0f}); pool {pool}, team members {members}")
     floor = statistics.median(floors)

@@ -6,8 +6,10 @@ Usage (the database must be migrated and hold the reference data)::
         .venv/bin/python scripts/bench_import.py --clear [--count 60000] [--reimport] \\
         [--history sql,orm,none]
 
-Prints rows, seconds, rows/s and the peak RSS of this process (the workbook is generated in a
-child process so its memory is not counted). ``--clear`` empties the institution and
+Prints the floor first: the reader's own time (every row read, nothing validated or written),
+with python-calamine (what the import uses) and with openpyxl; then, per import, rows,
+seconds, rows/s and the peak RSS of this process (the workbook is generated in a child process
+so its memory is not counted). The service logs the split (read and validate, write). ``--clear`` empties the institution and
 certificate tables first (TRUNCATE … CASCADE on PostgreSQL) and refuses unless the database name
 contains "bench" or "test". ``--reimport`` times a second import of the same file (all rows
 unchanged). ``--update-run`` then changes the phone of every stored institution and the
@@ -69,6 +71,25 @@ def _peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def _read_floor(path: Path, *, calamine: bool) -> tuple[float, int]:
+    """Seconds to read every row of ``path`` through the reader alone (no validation, no
+    writes): the floor of an import. ``calamine``: python-calamine's reading, else
+    openpyxl's (``loaders.registry.fast_xlsx`` / ``xlsx``)."""
+    from loaders.registry import reader
+
+    original = reader.calamine_rows
+    if not calamine:
+        reader.calamine_rows = lambda *args: None
+    try:
+        t0 = time.perf_counter()
+        with path.open("rb") as fh, reader.registry_rows_open(file=fh,
+                                                              filename=path.name) as rows:
+            n = sum(1 for _ in rows)
+        return time.perf_counter() - t0, n
+    finally:
+        reader.calamine_rows = original
+
+
 def _run(path: Path, label: str) -> None:
     t0 = time.perf_counter()
     with path.open("rb") as fh:
@@ -103,6 +124,10 @@ def main() -> None:
                        check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
         print(f"generate: rows={args.count} seconds={time.perf_counter() - t0:.1f} "
               f"size_mb={path.stat().st_size / 2**20:.1f}")
+        for calamine in (True, False):
+            seconds, n = _read_floor(path, calamine=calamine)
+            print(f"floor: the reader alone ({'python-calamine' if calamine else 'openpyxl'}): "
+                  f"rows={n - 1} seconds={seconds:.1f}")
         original = service.registry_plan_write
         for n, mode in enumerate(args.history.split(",")):
             if args.clear or n:

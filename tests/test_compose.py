@@ -29,3 +29,15 @@ def test_web_is_checked_on_the_health_endpoint_and_runs_production_settings():
     for name in ("migrate", "web", "worker", "beat"):
         assert s[name]["environment"]["DJANGO_SETTINGS_MODULE"] == "config.production"
         assert s[name]["environment"]["REQUIRE_SECRET_KEY"] == "1"
+
+
+def test_web_runs_gunicorn_with_the_measured_configuration():
+    """docker-compose's web and the image start gunicorn with config/gunicorn.conf.py, whose
+    settings load and bind where the health check looks."""
+    import runpy
+
+    assert "-c config/gunicorn.conf.py" in services()["web"]["command"]
+    assert "config/gunicorn.conf.py" in (ROOT / "Dockerfile").read_text()
+    conf = runpy.run_path(str(ROOT / "config" / "gunicorn.conf.py"))
+    assert conf["bind"] == "0.0.0.0:8000"
+    assert conf["worker_class"] in {"sync", "gthread"} and conf["workers"] >= 1

@@ -3,10 +3,10 @@
 Institutions are keyed by USCC, certificates by number. A row whose USCC is stored updates that
 institution (only the columns present in the file; status is never touched) and the certificate
 with the row's number, created for the institution if new. Rows that change nothing write
-nothing. Everything runs in bulk: ``bulk_create`` in batches of 2,000, the M2M through tables via
-``bulk_create`` on ``Institution.fields.through`` / ``Certificate.fields.through``, updates as
-one ``UPDATE … FROM (VALUES …)`` per batch (:func:`_update_rows`; ``bulk_update`` is far too
-slow at this size).
+nothing. Everything runs in bulk: new rows and the M2M through rows by ``COPY`` on PostgreSQL
+(:mod:`.copy`; ``bulk_create`` in batches of 2,000 elsewhere), updates as one
+``UPDATE … FROM (VALUES …)`` per batch (:func:`_update_rows`; ``bulk_update`` is far too slow
+at this size).
 
 History (django-simple-history): ``bulk_create`` skips the history signals. The history rows
 hold what ``simple_history.utils.bulk_create_with_history`` / ``bulk_update_with_history``
@@ -37,6 +37,7 @@ from institutions.models import Institution, InstitutionStatus
 from qualifications.models import Certificate, CertificateStatus
 
 from . import columns as C
+from .copy import links_create, objects_create
 from .validation import RegistryPlan, RegistryRow
 
 BATCH = 2000
@@ -131,9 +132,8 @@ def _m2m_replace(*, model, owner_attr: str, owners: dict[int, tuple[int, ...]],
     through = model.fields.through
     for chunk in _chunks(replace, DELETE_CHUNK):
         through.objects.filter(**{f"{owner_attr}__in": chunk}).delete()
-    rows = [through(**{owner_attr: pk, "testingfield_id": f}) for pk, fs in owners.items()
-            for f in fs]
-    through.objects.bulk_create(rows, batch_size=BATCH)
+    links_create(through, through._meta.get_field(owner_attr.removesuffix("_id")).column,
+                 ((pk, f) for pk, fs in owners.items() for f in fs))
 
 
 def _history_orm(*, model, created: list, changed: list, user, when, reason: str) -> None:
@@ -171,15 +171,17 @@ def _history_sql(*, model, created: list, changed: list, user, when, reason: str
     target = ", ".join(qn(c) for c in [*columns, *(meta.get_field(f).column for f in extra)])
     select = ", ".join(f"t.{qn(c)}" for c in columns)
     pk = qn(model._meta.pk.column)
+    insert = (f"INSERT INTO {qn(meta.db_table)} ({target}) SELECT {select}, %s, %s, %s, %s, "
+              f"%s, %s FROM {qn(model._meta.db_table)} t WHERE t.{pk} ")
     with connection.cursor() as cursor:
         for objs, kind in ((created, "+"), (changed, "~")):
-            for chunk in _chunks([o.pk for o in objs], DELETE_CHUNK):
-                cursor.execute(
-                    f"INSERT INTO {qn(meta.db_table)} ({target}) SELECT {select}, %s, %s, %s, %s, "
-                    f"%s, %s "
-                    f"FROM {qn(model._meta.db_table)} t WHERE t.{pk} IN "
-                    f"({', '.join(['%s'] * len(chunk))})",
-                    [*params_head, kind, user_id, *chunk])
+            pks = [o.pk for o in objs]
+            if pks and connection.vendor == "postgresql":  # one statement, the keys an array
+                cursor.execute(insert + "= ANY(%s)", [*params_head, kind, user_id, pks])
+                continue
+            for chunk in _chunks(pks, DELETE_CHUNK):
+                cursor.execute(insert + f"IN ({', '.join(['%s'] * len(chunk))})",
+                               [*params_head, kind, user_id, *chunk])
 
 
 def _history_m2m_snapshot(*, model, owner_attr: str, when) -> None:
@@ -252,7 +254,7 @@ def registry_plan_write(*, plan: RegistryPlan, user=None, history: str = "sql") 
             changed_insts.append(inst)
         else:
             counts.unchanged += 1
-    Institution.objects.bulk_create(new_insts, batch_size=BATCH)
+    objects_create(Institution, new_insts)
     if changed_insts:
         _update_rows(Institution, changed_insts, [*inst_attrs, "updated_at"])
     by_uscc = {i.uscc: i for i in (*new_insts, *changed_insts)}
@@ -281,7 +283,7 @@ def registry_plan_write(*, plan: RegistryPlan, user=None, history: str = "sql") 
             changed = True
         if changed:
             changed_certs.append(cert)
-    Certificate.objects.bulk_create(new_certs, batch_size=BATCH)
+    objects_create(Certificate, new_certs)
     _update_rows(Certificate, changed_certs, cert_attrs)
     by_number = {c.number: c for c in (*new_certs, *changed_certs)}
     _m2m_replace(model=Certificate, owner_attr="certificate_id",
